@@ -1,0 +1,158 @@
+//! The crate's one error type.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+
+use crate::types::ApiError;
+use crate::validate::ValidationError;
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Longest excerpt of a response body kept in an error, in characters.
+pub(crate) const EXCERPT_CHARS: usize = 200;
+
+/// Everything that can go wrong calling the Checkly API.
+///
+/// ```
+/// # fn show(err: checkly::Error) {
+/// if let Some(status) = err.status() {
+///     eprintln!("Checkly answered {status}");
+/// }
+/// if err.is_retryable() {
+///     eprintln!("worth another try later");
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A setting (environment variable or builder value) is missing or unusable.
+    #[error("{name} {problem}")]
+    Config {
+        /// The setting, e.g. `CHECKLY_API_KEY`.
+        name: &'static str,
+        /// What is wrong with it.
+        problem: String,
+    },
+
+    /// The request breaks a limit of the API; nothing was sent.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+
+    /// The request could not be built (progenitor's `InvalidRequest`); nothing was sent.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+
+    /// Checkly answered with an error status.
+    #[error("{}", api_message(*.status, .api_error.as_ref(), .body_excerpt))]
+    Api {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The decoded error body, when the body was an `ApiError`.
+        api_error: Option<ApiError>,
+        /// The start of the body as received (at most 200 characters).
+        body_excerpt: String,
+        /// The `Retry-After` the server sent, if any.
+        retry_after: Option<Duration>,
+    },
+
+    /// A success answer whose body does not match the spec.
+    #[error("Checkly answered {status} with a body that does not decode: {source} (body starts: {body_excerpt:?})")]
+    Decode {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The start of the body as received.
+        body_excerpt: String,
+        /// The decoding error.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// The request or the response could not be carried (connection, TLS, timeout).
+    #[error("could not reach Checkly: {0}")]
+    Transport(#[source] reqwest::Error),
+
+    /// A waiter gave up before the session finished.
+    #[error("still not finished after {elapsed:?} ({polls} polls; the limit was {max_wait:?})")]
+    WaitTimeout {
+        /// Time spent waiting.
+        elapsed: Duration,
+        /// Completion requests made.
+        polls: u32,
+        /// The limit that was reached.
+        max_wait: Duration,
+    },
+
+    /// The list endpoint handed back a cursor it had already given.
+    #[error("the list of test sessions repeated the cursor {cursor:?}; stopping to avoid a loop")]
+    RepeatedCursor {
+        /// The repeated `nextId`.
+        cursor: String,
+    },
+
+    /// An error raised by a client hook.
+    #[error("{0}")]
+    Hook(String),
+}
+
+fn api_message(status: StatusCode, api_error: Option<&ApiError>, excerpt: &str) -> String {
+    match api_error {
+        Some(e) => format!("Checkly answered {status}: {}: {}", e.error, e.message),
+        None if excerpt.is_empty() => format!("Checkly answered {status} with an empty body"),
+        None => format!("Checkly answered {status}: {excerpt:?}"),
+    }
+}
+
+impl Error {
+    /// The HTTP status of the answer behind this error, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Transport(e) => e.status(),
+            _ => None,
+        }
+    }
+
+    /// The decoded `ApiError` body, when Checkly sent one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api { api_error, .. } => api_error.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// How long the server asked us to wait before trying again.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether the same request may succeed later: connection failures and
+    /// timeouts, 408, 429, 500, 502, 503 and 504.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
+            Error::Api { status, .. } => is_retryable_status(*status),
+            _ => false,
+        }
+    }
+}
+
+/// Statuses after which the same request may succeed.
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// The first [`EXCERPT_CHARS`] characters of a body, lossily decoded.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
+    if text.chars().count() > EXCERPT_CHARS {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,167 @@
+//! Retrying requests that failed for a passing reason.
+//!
+//! Runs inside the generated client's `exec` hook, so every operation goes
+//! through it. A request is sent again only when that cannot duplicate its
+//! effect: reads and cancels (idempotent) after a connection failure, a
+//! timeout, 429, 500, 502, 503 or 504; a trigger (POST) only after 429 or a
+//! failure to connect, where the server cannot have acted on it. 408 is left
+//! to the waiters, for which it means "still running".
+
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
+use reqwest::{Method, Request, Response, StatusCode};
+
+/// How requests are retried.
+///
+/// ```
+/// use std::time::Duration;
+/// let retry = checkly::RetryConfig::standard()
+///     .with_max_attempts(5)
+///     .with_max_backoff(Duration::from_secs(10));
+/// # let _ = retry;
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryConfig {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+impl RetryConfig {
+    /// Three attempts, backing off exponentially from 500 ms up to 20 s, with
+    /// jitter; a longer `Retry-After` from the server wins, up to 20 s.
+    pub fn standard() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(20),
+        }
+    }
+
+    /// One attempt: never retry.
+    pub fn disabled() -> Self {
+        Self { max_attempts: 1, ..Self::standard() }
+    }
+
+    /// Attempts in all, the first included (at least 1).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The wait before the first retry.
+    pub fn with_initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// The longest wait between attempts, `Retry-After` included.
+    pub fn with_max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// Attempts in all.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+}
+
+/// Why an attempt is worth repeating.
+enum Retry {
+    Answer(Response),
+    Transport(reqwest::Error),
+}
+
+/// Sends `request`, retrying as the module docs describe.
+pub(crate) async fn execute(
+    client: &reqwest::Client,
+    config: &RetryConfig,
+    request: Request,
+    operation: &str,
+) -> reqwest::Result<Response> {
+    let idempotent = request.method() != Method::POST || operation.ends_with("_cancel");
+    let template = match request.try_clone() {
+        Some(template) if config.max_attempts > 1 => template,
+        // A streaming body cannot be sent twice.
+        _ => return client.execute(request).await,
+    };
+    let mut first = Some(request);
+    let attempt = || {
+        let request = first
+            .take()
+            .or_else(|| template.try_clone())
+            .expect("a request that cloned once clones again");
+        async move {
+            match client.execute(request).await {
+                Ok(answer) if retry_status(answer.status(), idempotent) => Err(Retry::Answer(answer)),
+                Ok(answer) => Ok(answer),
+                Err(error) => Err(Retry::Transport(error)),
+            }
+        }
+    };
+    let backoff = ExponentialBuilder::default()
+        .with_min_delay(config.initial_backoff)
+        .with_max_delay(config.max_backoff)
+        .with_max_times(config.max_attempts as usize - 1)
+        .with_jitter();
+    let max_backoff = config.max_backoff;
+    let outcome = attempt
+        .retry(backoff)
+        .sleep(tokio::time::sleep)
+        .when(|retry| match retry {
+            Retry::Answer(_) => true,
+            Retry::Transport(e) => e.is_connect() || (idempotent && (e.is_timeout() || e.is_request())),
+        })
+        .adjust(|retry, delay| {
+            let server = match retry {
+                Retry::Answer(answer) => crate::call::retry_after(answer.headers()),
+                Retry::Transport(_) => None,
+            };
+            delay.map(|d| server.map_or(d, |s| s.max(d).min(max_backoff)))
+        })
+        .notify(|retry, delay| match retry {
+            Retry::Answer(a) => tracing::debug!(status = a.status().as_u16(), ?delay, "retrying"),
+            Retry::Transport(e) => tracing::debug!(error = %e, ?delay, "retrying"),
+        })
+        .await;
+    match outcome {
+        Ok(answer) | Err(Retry::Answer(answer)) => Ok(answer),
+        Err(Retry::Transport(error)) => Err(error),
+    }
+}
+
+fn retry_status(status: StatusCode, idempotent: bool) -> bool {
+    match status.as_u16() {
+        429 => true,
+        500 | 502 | 503 | 504 => idempotent,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triggers_retry_only_when_the_server_cannot_have_acted() {
+        assert!(retry_status(StatusCode::TOO_MANY_REQUESTS, false));
+        assert!(!retry_status(StatusCode::SERVICE_UNAVAILABLE, false));
+        assert!(retry_status(StatusCode::SERVICE_UNAVAILABLE, true));
+        assert!(!retry_status(StatusCode::REQUEST_TIMEOUT, true));
+        assert!(!retry_status(StatusCode::NOT_FOUND, true));
+    }
+
+    #[test]
+    fn attempts_are_at_least_one() {
+        assert_eq!(RetryConfig::standard().with_max_attempts(0).max_attempts(), 1);
+        assert_eq!(RetryConfig::disabled().max_attempts(), 1);
+    }
+}
