@@ -20,6 +20,10 @@
 //!    field nor limit. `crate::validate` checks every limit against the
 //!    unmodified spec before a request is sent.
 //!
+//! 4. **Whole-number query parameters.** `number` query parameters
+//!    (`from`, `to`, `maxWaitSeconds`) become `integer`, so that they are sent
+//!    as `20` rather than `20.0`; all three are whole seconds.
+//!
 //! Outputs in `OUT_DIR`: `codegen.rs` (the client), `open_enums.rs` and
 //! `spec.json` (the unmodified spec, for the validator).
 
@@ -55,7 +59,12 @@ fn main() {
         .with_inner_type(quote_path("crate::hooks::ClientState"))
         .with_hooks(progenitor::HooksMode::Expected)
         .with_derive("PartialEq")
-        .with_crate("checkly", progenitor::CrateVers::Any, None);
+        .with_crate("checkly", progenitor::CrateVers::Any, None)
+        .with_replacement(
+            "TestSessionEnvironmentVariable",
+            "::checkly::types::EnvironmentVariable",
+            std::iter::empty(),
+        );
     let mut generator = progenitor::Generator::new(&settings);
     let tokens = generator
         .generate_tokens(&openapi)
@@ -136,6 +145,13 @@ fn transform(node: &mut Value, ctx: &mut Ctx, enums: &mut BTreeMap<&'static str,
                 (Some(Value::String(name)), Some(_)) => Some(name.clone()),
                 _ => None,
             };
+            if map.get("in") == Some(&json!("query")) {
+                if let Some(schema) = map.get_mut("schema").and_then(Value::as_object_mut) {
+                    if schema.get("type") == Some(&json!("number")) {
+                        schema.insert("type".into(), json!("integer"));
+                    }
+                }
+            }
             for (key, child) in map.iter_mut() {
                 let mut inner = ctx.clone();
                 if key == "schema" && param_name.is_some() {
@@ -205,10 +221,11 @@ fn replace_any_of_types(spec: &mut Value) {
     assert!(retry.get("anyOf").is_some(), "retryStrategy is no longer an anyOf: revisit build.rs");
     *retry = json!({ "x-rust-type": rust_type("RetryStrategy"), "nullable": true });
     let env = schemas
-        .get_mut("TestSessionEnvironmentVariable")
+        .get("TestSessionEnvironmentVariable")
         .expect("TestSessionEnvironmentVariable exists");
     assert!(env.get("anyOf").is_some(), "TestSessionEnvironmentVariable is no longer an anyOf");
-    *env = json!({ "x-rust-type": rust_type("EnvironmentVariable") });
+    // Replaced by name in `main` (`with_replacement`), so that fields hold
+    // `EnvironmentVariable` itself rather than a newtype around it.
 }
 
 fn open_enums_source(enums: &BTreeMap<&'static str, Vec<String>>) -> String {

@@ -61,12 +61,11 @@ impl Client {
     /// ```no_run
     /// # async fn run(client: checkly::Client) -> checkly::Result<()> {
     /// use checkly::types::{TriggerTestSessionRequest, TriggerTestSessionRequestTarget};
-    /// let request = TriggerTestSessionRequest::builder()
-    ///     .name("Deploy 42")
-    ///     .run_location("eu-central-1")
-    ///     .target(TriggerTestSessionRequestTarget::builder().match_tags(vec![vec!["production".to_string()]]))
-    ///     .try_into()
-    ///     .expect("name and run location are set");
+    /// let mut request = TriggerTestSessionRequest::new("Deploy 42", "eu-central-1");
+    /// request.target = Some(TriggerTestSessionRequestTarget {
+    ///     match_tags: vec![vec!["production".into()]],
+    ///     ..Default::default()
+    /// });
     /// let session = client.trigger_test_session(&request).await?;
     /// println!("{}", session.test_session_link);
     /// # Ok(()) }
@@ -95,7 +94,7 @@ impl Client {
         validate::query(operation, &max_wait_param(max_wait_seconds))?;
         let mut request = self.api.get_v1_testsessions_testsessionid_completion().test_session_id(id);
         if let Some(seconds) = max_wait_seconds {
-            request = request.max_wait_seconds(f64::from(seconds));
+            request = request.max_wait_seconds(u64::from(seconds));
         }
         call(request.send()).await
     }
@@ -141,7 +140,7 @@ impl Client {
         validate::query(operation, &max_wait_param(max_wait_seconds))?;
         let mut request = self.api.get_v1_checksessions_checksessionid_completion().check_session_id(id);
         if let Some(seconds) = max_wait_seconds {
-            request = request.max_wait_seconds(f64::from(seconds));
+            request = request.max_wait_seconds(u64::from(seconds));
         }
         call(request.send()).await
     }

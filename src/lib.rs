@@ -19,12 +19,11 @@
 //! // CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID (and optionally CHECKLY_API_URL).
 //! let client = checkly::Client::from_env()?;
 //!
-//! let request: TriggerTestSessionRequest = TriggerTestSessionRequest::builder()
-//!     .name("Deploy 42")
-//!     .run_location("eu-central-1")
-//!     .target(TriggerTestSessionRequestTarget::builder().match_tags(vec![vec!["production".to_string()]]))
-//!     .try_into()
-//!     .expect("name and run location are set");
+//! let mut request = TriggerTestSessionRequest::new("Deploy 42", "eu-central-1");
+//! request.target = Some(TriggerTestSessionRequestTarget {
+//!     match_tags: vec![vec!["production".into()]],
+//!     ..Default::default()
+//! });
 //! let session = client.trigger_test_session(&request).await?;
 //!
 //! let done = client

@@ -200,10 +200,10 @@ async fn fetch_page(client: &Client, filters: &Filters, next_id: Option<&str>) -
     validate::query(OPERATION, &wire_params(filters, next_id))?;
     let mut request = client.generated().get_v1_testsessions();
     if let Some(from) = filters.from {
-        request = request.from(from as f64);
+        request = request.from(from);
     }
     if let Some(to) = filters.to {
-        request = request.to(to as f64);
+        request = request.to(to);
     }
     if let Some(limit) = filters.limit {
         request = request.limit(i64::from(limit));

@@ -11,3 +11,27 @@ pub use environment_variable::EnvironmentVariable;
 pub use retry_strategy::{BackoffRetry, RetryStrategy, SingleRetry};
 
 include!(concat!(env!("OUT_DIR"), "/open_enums.rs"));
+
+impl TriggerTestSessionRequest {
+    /// A request with the two required fields set and everything else empty.
+    ///
+    /// ```
+    /// use checkly::types::{TriggerTestSessionRequest, TriggerTestSessionRequestTarget};
+    /// let mut request = TriggerTestSessionRequest::new("Deploy 42", "eu-central-1");
+    /// request.target = Some(TriggerTestSessionRequestTarget {
+    ///     match_tags: vec![vec!["production".into()]],
+    ///     ..Default::default()
+    /// });
+    /// ```
+    pub fn new(name: impl Into<String>, run_location: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            run_location: run_location.into(),
+            environment_variables: Vec::new(),
+            metadata: None,
+            refresh_cache: false,
+            retry_strategy: None,
+            target: None,
+        }
+    }
+}
