@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use futures::stream::{self, Stream, TryStreamExt};
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde_json::{Map, Value, json};
 
 use crate::call::call;
@@ -158,41 +158,49 @@ pub struct Paginator<'a> {
 
 impl<'a> Paginator<'a> {
     /// The pages, fetched one at a time as the stream is polled.
-    pub fn pages(self) -> impl Stream<Item = Result<ListTestSessionsResponse>> + Send + 'a {
+    pub fn pages(self) -> BoxStream<'a, Result<ListTestSessionsResponse>> {
         struct State<'a> {
             client: &'a Client,
             filters: Filters,
             cursor: Option<String>,
             seen: HashSet<String>,
             done: bool,
+            repeated: Option<String>,
         }
         let ListTestSessions { client, filters, next_id } = self.request;
         let mut seen = HashSet::new();
         seen.extend(next_id.clone());
-        let state = State { client, filters, cursor: next_id, seen, done: false };
+        let state = State { client, filters, cursor: next_id, seen, done: false, repeated: None };
         stream::try_unfold(state, |mut state| async move {
+            if let Some(cursor) = state.repeated.take() {
+                return Err(Error::RepeatedCursor { cursor });
+            }
             if state.done {
                 return Ok(None);
             }
             let page = fetch_page(state.client, &state.filters, state.cursor.as_deref()).await?;
             match page.next_id.clone().filter(|cursor| !cursor.is_empty()) {
                 Some(cursor) => {
-                    if !state.seen.insert(cursor.clone()) {
-                        return Err(Error::RepeatedCursor { cursor });
+                    // Deliver this page, then stop instead of looping.
+                    if state.seen.insert(cursor.clone()) {
+                        state.cursor = Some(cursor);
+                    } else {
+                        state.repeated = Some(cursor);
                     }
-                    state.cursor = Some(cursor);
                 }
                 None => state.done = true,
             }
             Ok(Some((page, state)))
         })
+        .boxed()
     }
 
     /// The sessions of every page, one by one.
-    pub fn items(self) -> impl Stream<Item = Result<TestSessionListEntry>> + Send + 'a {
+    pub fn items(self) -> BoxStream<'a, Result<TestSessionListEntry>> {
         self.pages()
             .map_ok(|page| stream::iter(page.entries.into_iter().map(Ok)))
             .try_flatten()
+            .boxed()
     }
 }
 

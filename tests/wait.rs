@@ -1,0 +1,176 @@
+//! The waiters long-poll through 408s and stop at their limit.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use checkly::Error;
+use checkly::clock::{Clock, ManualClock};
+use checkly::types::{CheckSessionStatus, TestSessionStatus};
+use common::*;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+fn still_running() -> ResponseTemplate {
+    ResponseTemplate::new(408).set_body_json(api_error(408, "Request Time-out", "still running"))
+}
+
+/// Answers 408 `n` times, then 200; each 408 moves the fake clock on.
+struct RunningThenDone {
+    left: AtomicU32,
+    clock: Arc<ManualClock>,
+    step: Duration,
+    done: serde_json::Value,
+}
+
+impl Respond for RunningThenDone {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        self.clock.advance(self.step);
+        if self.left.load(Ordering::SeqCst) == 0 {
+            return ResponseTemplate::new(200).set_body_json(&self.done);
+        }
+        self.left.fetch_sub(1, Ordering::SeqCst);
+        still_running()
+    }
+}
+
+#[tokio::test]
+async fn waits_through_408s_until_the_session_is_done() {
+    let server = MockServer::start().await;
+    let clock = Arc::new(ManualClock::default());
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/test-sessions/{SESSION_ID}/completion")))
+        .and(query_param("maxWaitSeconds", "30"))
+        .respond_with(RunningThenDone {
+            left: AtomicU32::new(3),
+            clock: clock.clone(),
+            step: Duration::from_secs(30),
+            done: session("PASSED"),
+        })
+        .expect(4)
+        .mount(&server)
+        .await;
+    let done = client(&server)
+        .wait_for_test_session(SESSION_ID.parse().unwrap())
+        .clock(clock)
+        .wait(Duration::from_secs(600))
+        .await
+        .unwrap();
+    assert_eq!(done.value.status, TestSessionStatus::Passed);
+    assert_eq!(done.polls, 4);
+    assert_eq!(done.elapsed, Duration::from_secs(120));
+}
+
+#[tokio::test]
+async fn stops_at_the_max_wait_with_elapsed_time_and_polls() {
+    let server = MockServer::start().await;
+    let clock = Arc::new(ManualClock::default());
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/test-sessions/{SESSION_ID}/completion")))
+        .respond_with(RunningThenDone {
+            left: AtomicU32::new(u32::MAX),
+            clock: clock.clone(),
+            step: Duration::from_secs(10),
+            done: session("PASSED"),
+        })
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .wait_for_test_session(SESSION_ID.parse().unwrap())
+        .poll_seconds(10)
+        .clock(clock.clone())
+        .wait(Duration::from_secs(45))
+        .await
+        .unwrap_err();
+    let Error::WaitTimeout { elapsed, polls, max_wait } = error else { panic!("{error:?}") };
+    assert_eq!((elapsed, polls, max_wait), (Duration::from_secs(50), 5, Duration::from_secs(45)));
+    // The last poll asked only for the time that was left.
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 5);
+    assert_eq!(requests[4].url.query(), Some("maxWaitSeconds=5"));
+    assert!(error_message_mentions_polls(polls));
+}
+
+fn error_message_mentions_polls(polls: u32) -> bool {
+    let e = Error::WaitTimeout { elapsed: Duration::from_secs(50), polls, max_wait: Duration::from_secs(45) };
+    e.to_string().contains("5 polls")
+}
+
+#[tokio::test]
+async fn honours_retry_after_on_408() {
+    let server = MockServer::start().await;
+    let clock = Arc::new(ManualClock::default());
+    Mock::given(method("GET"))
+        .respond_with(still_running().insert_header("retry-after", "7"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(session("FAILED"))).mount(&server).await;
+    let done = client(&server)
+        .wait_for_test_session(SESSION_ID.parse().unwrap())
+        .clock(clock.clone())
+        .wait(Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(done.value.status, TestSessionStatus::Failed);
+    assert_eq!(clock.now(), Duration::from_secs(7), "slept for Retry-After on the fake clock");
+}
+
+#[tokio::test]
+async fn any_other_error_ends_the_wait() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(api_error(404, "Not Found", "no such session")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .wait_for_test_session(SESSION_ID.parse().unwrap())
+        .wait(Duration::from_secs(60))
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(error.api_error().unwrap().message, "no such session");
+}
+
+#[tokio::test]
+async fn check_sessions_wait_the_same_way() {
+    let server = MockServer::start().await;
+    let clock = Arc::new(ManualClock::default());
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/check-sessions/{CHECK_SESSION_ID}/completion")))
+        .respond_with(RunningThenDone {
+            left: AtomicU32::new(2),
+            clock: clock.clone(),
+            step: Duration::from_secs(5),
+            done: check_session("PASSED"),
+        })
+        .expect(3)
+        .mount(&server)
+        .await;
+    let done = client(&server)
+        .wait_for_check_session(CHECK_SESSION_ID.parse().unwrap())
+        .poll_seconds(5)
+        .clock(clock)
+        .wait(Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(done.value.status, CheckSessionStatus::Passed);
+    assert_eq!(done.polls, 3);
+}
+
+#[tokio::test]
+async fn poll_seconds_out_of_range_is_rejected_before_sending() {
+    let server = MockServer::start().await;
+    let error = client(&server)
+        .wait_for_test_session(SESSION_ID.parse().unwrap())
+        .poll_seconds(31)
+        .wait(Duration::from_secs(600))
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("`maxWaitSeconds` must be at most 30"), "{error}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
