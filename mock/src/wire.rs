@@ -13,7 +13,7 @@ pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
 /// `TestSessionMetadata`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Metadata {
+pub(crate) struct Metadata {
     /// `environment` (omitted when not given).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
