@@ -121,23 +121,23 @@ fn transform(node: &mut Value, ctx: &mut Ctx, enums: &mut BTreeMap<&'static str,
             if map.get("type") == Some(&json!("string")) {
                 map.remove("minLength");
                 map.remove("maxLength");
-                if let Some(Value::Array(values)) = map.get("enum") {
-                    if let Some(name) = enum_name(ctx) {
-                        let known = enums.entry(name).or_default();
-                        for value in values {
-                            let value = value.as_str().expect("string enum values are strings");
-                            if !known.iter().any(|k| k == value) {
-                                known.push(value.to_string());
-                            }
+                if let Some(Value::Array(values)) = map.get("enum")
+                    && let Some(name) = enum_name(ctx)
+                {
+                    let known = enums.entry(name).or_default();
+                    for value in values {
+                        let value = value.as_str().expect("string enum values are strings");
+                        if !known.iter().any(|k| k == value) {
+                            known.push(value.to_string());
                         }
-                        let nullable = map.get("nullable").cloned();
-                        map.clear();
-                        map.insert("x-rust-type".into(), rust_type(name));
-                        if let Some(nullable) = nullable {
-                            map.insert("nullable".into(), nullable);
-                        }
-                        return;
                     }
+                    let nullable = map.get("nullable").cloned();
+                    map.clear();
+                    map.insert("x-rust-type".into(), rust_type(name));
+                    if let Some(nullable) = nullable {
+                        map.insert("nullable".into(), nullable);
+                    }
+                    return;
                 }
             }
             // A parameter object names the schema below it.
@@ -145,12 +145,11 @@ fn transform(node: &mut Value, ctx: &mut Ctx, enums: &mut BTreeMap<&'static str,
                 (Some(Value::String(name)), Some(_)) => Some(name.clone()),
                 _ => None,
             };
-            if map.get("in") == Some(&json!("query")) {
-                if let Some(schema) = map.get_mut("schema").and_then(Value::as_object_mut) {
-                    if schema.get("type") == Some(&json!("number")) {
-                        schema.insert("type".into(), json!("integer"));
-                    }
-                }
+            if map.get("in") == Some(&json!("query"))
+                && let Some(schema) = map.get_mut("schema").and_then(Value::as_object_mut)
+                && schema.get("type") == Some(&json!("number"))
+            {
+                schema.insert("type".into(), json!("integer"));
             }
             for (key, child) in map.iter_mut() {
                 let mut inner = ctx.clone();
@@ -178,18 +177,25 @@ fn transform_child(
     ctx: &mut Ctx,
     enums: &mut BTreeMap<&'static str, Vec<String>>,
 ) {
-    if key == "schemas" {
-        // components.schemas: each entry starts a new component.
-        if let Value::Object(schemas) = child {
+    // components.schemas: each entry starts a new component.
+    if key == "schemas"
+        && let Value::Object(schemas) = child
+    {
+        {
             for (name, schema) in schemas.iter_mut() {
-                let mut inner = Ctx { component: Some(name.clone()), ..Ctx::default() };
+                let mut inner = Ctx {
+                    component: Some(name.clone()),
+                    ..Ctx::default()
+                };
                 transform(schema, &mut inner, enums);
             }
             return;
         }
     }
-    if key == "properties" {
-        if let Value::Object(props) = child {
+    if key == "properties"
+        && let Value::Object(props) = child
+    {
+        {
             for (name, schema) in props.iter_mut() {
                 let mut inner = ctx.clone();
                 inner.property = Some(name.clone());
@@ -218,18 +224,25 @@ fn replace_any_of_types(spec: &mut Value) {
         .get_mut("TriggerTestSessionRequest")
         .and_then(|s| s.pointer_mut("/properties/retryStrategy"))
         .expect("TriggerTestSessionRequest.retryStrategy exists");
-    assert!(retry.get("anyOf").is_some(), "retryStrategy is no longer an anyOf: revisit build.rs");
+    assert!(
+        retry.get("anyOf").is_some(),
+        "retryStrategy is no longer an anyOf: revisit build.rs"
+    );
     *retry = json!({ "x-rust-type": rust_type("RetryStrategy"), "nullable": true });
     let env = schemas
         .get("TestSessionEnvironmentVariable")
         .expect("TestSessionEnvironmentVariable exists");
-    assert!(env.get("anyOf").is_some(), "TestSessionEnvironmentVariable is no longer an anyOf");
+    assert!(
+        env.get("anyOf").is_some(),
+        "TestSessionEnvironmentVariable is no longer an anyOf"
+    );
     // Replaced by name in `main` (`with_replacement`), so that fields hold
     // `EnvironmentVariable` itself rather than a newtype around it.
 }
 
 fn open_enums_source(enums: &BTreeMap<&'static str, Vec<String>>) -> String {
-    let mut out = String::from("// Generated by build.rs from openapi/checkly.yaml. Do not edit.\n");
+    let mut out =
+        String::from("// Generated by build.rs from openapi/checkly.yaml. Do not edit.\n");
     for (name, values) in enums {
         out.push_str(&format!(
             "crate::open_enum::open_enum! {{\n    /// The `{name}` values the spec knows, plus `Unknown` for any other.\n    {name} {{\n"

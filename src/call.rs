@@ -127,17 +127,26 @@ mod tests {
 
     fn headers(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(RETRY_AFTER, HeaderValue::from_str(value).expect("valid header"));
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_str(value).expect("valid header"),
+        );
         h
     }
 
     #[test]
     fn retry_after_reads_seconds_and_dates() {
         assert_eq!(retry_after(&headers("7")), Some(Duration::from_secs(7)));
-        assert_eq!(retry_after(&headers("Wed, 21 Oct 2015 07:28:00 GMT")), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after(&headers("Wed, 21 Oct 2015 07:28:00 GMT")),
+            Some(Duration::ZERO)
+        );
         let soon = (chrono::Utc::now() + chrono::TimeDelta::seconds(120)).to_rfc2822();
         let wait = retry_after(&headers(&soon)).expect("a date parses");
-        assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120), "{wait:?}");
+        assert!(
+            wait > Duration::from_secs(100) && wait <= Duration::from_secs(120),
+            "{wait:?}"
+        );
         assert_eq!(retry_after(&headers("soon")), None);
         assert_eq!(retry_after(&HeaderMap::new()), None);
     }

@@ -12,9 +12,10 @@ use crate::call::call;
 use crate::error::Result;
 use crate::generated;
 use crate::types::{
-    AwaitCheckSessionCompletionResponse, AwaitTestSessionCompletionResponse, CancelTestSessionRequest,
-    FindOneCheckSessionResponse, FindOneTestSessionResponse, TriggerCheckSessionsRequest,
-    TriggerCheckSessionsResponse, TriggerTestSessionRequest, TriggerTestSessionResponse,
+    AwaitCheckSessionCompletionResponse, AwaitTestSessionCompletionResponse,
+    CancelTestSessionRequest, FindOneCheckSessionResponse, FindOneTestSessionResponse,
+    TriggerCheckSessionsRequest, TriggerCheckSessionsResponse, TriggerTestSessionRequest,
+    TriggerTestSessionResponse,
 };
 use crate::validate;
 
@@ -70,15 +71,30 @@ impl Client {
     /// println!("{}", session.test_session_link);
     /// # Ok(()) }
     /// ```
-    pub async fn trigger_test_session(&self, request: &TriggerTestSessionRequest) -> Result<TriggerTestSessionResponse> {
+    pub async fn trigger_test_session(
+        &self,
+        request: &TriggerTestSessionRequest,
+    ) -> Result<TriggerTestSessionResponse> {
         validate::body("postV1TestsessionsTrigger", request)?;
-        call(self.api.post_v1_testsessions_trigger().body(request.clone()).send()).await
+        call(
+            self.api
+                .post_v1_testsessions_trigger()
+                .body(request.clone())
+                .send(),
+        )
+        .await
     }
 
     /// A test session as it is now, with the results it has so far
     /// (`GET /v1/test-sessions/{id}`).
     pub async fn get_test_session(&self, id: Uuid) -> Result<FindOneTestSessionResponse> {
-        call(self.api.get_v1_testsessions_testsessionid().test_session_id(id).send()).await
+        call(
+            self.api
+                .get_v1_testsessions_testsessionid()
+                .test_session_id(id)
+                .send(),
+        )
+        .await
     }
 
     /// One completion long poll (`GET /v1/test-sessions/{id}/completion`):
@@ -92,7 +108,10 @@ impl Client {
     ) -> Result<AwaitTestSessionCompletionResponse> {
         let operation = "getV1TestsessionsTestsessionidCompletion";
         validate::query(operation, &max_wait_param(max_wait_seconds))?;
-        let mut request = self.api.get_v1_testsessions_testsessionid_completion().test_session_id(id);
+        let mut request = self
+            .api
+            .get_v1_testsessions_testsessionid_completion()
+            .test_session_id(id);
         if let Some(seconds) = max_wait_seconds {
             request = request.max_wait_seconds(u64::from(seconds));
         }
@@ -102,7 +121,11 @@ impl Client {
     /// Cancels the results of a test session that are still running: those in
     /// `sequence_ids`, or all of them when it is `None`
     /// (`POST /v1/test-sessions/{id}/cancel`).
-    pub async fn cancel_test_session(&self, id: Uuid, sequence_ids: Option<Vec<Uuid>>) -> Result<()> {
+    pub async fn cancel_test_session(
+        &self,
+        id: Uuid,
+        sequence_ids: Option<Vec<Uuid>>,
+    ) -> Result<()> {
         // Validate the wire form first: `Some(vec![])` must fail, not turn into
         // "cancel everything" (the generated type omits an empty list).
         let wire = match &sequence_ids {
@@ -110,8 +133,17 @@ impl Client {
             None => json!({}),
         };
         validate::body("postV1TestsessionsTestsessionidCancel", &wire)?;
-        let body = CancelTestSessionRequest { sequence_id: sequence_ids.unwrap_or_default() };
-        call(self.api.post_v1_testsessions_testsessionid_cancel().test_session_id(id).body(body).send()).await
+        let body = CancelTestSessionRequest {
+            sequence_id: sequence_ids.unwrap_or_default(),
+        };
+        call(
+            self.api
+                .post_v1_testsessions_testsessionid_cancel()
+                .test_session_id(id)
+                .body(body)
+                .send(),
+        )
+        .await
     }
 
     /// Starts one check session per matching check (`POST /v1/check-sessions/trigger`).
@@ -121,12 +153,24 @@ impl Client {
         request: &TriggerCheckSessionsRequest,
     ) -> Result<TriggerCheckSessionsResponse> {
         validate::body("postV1ChecksessionsTrigger", request)?;
-        call(self.api.post_v1_checksessions_trigger().body(request.clone()).send()).await
+        call(
+            self.api
+                .post_v1_checksessions_trigger()
+                .body(request.clone())
+                .send(),
+        )
+        .await
     }
 
     /// A check session as it is now (`GET /v1/check-sessions/{id}`).
     pub async fn get_check_session(&self, id: Uuid) -> Result<FindOneCheckSessionResponse> {
-        call(self.api.get_v1_checksessions_checksessionid().check_session_id(id).send()).await
+        call(
+            self.api
+                .get_v1_checksessions_checksessionid()
+                .check_session_id(id)
+                .send(),
+        )
+        .await
     }
 
     /// One completion long poll for a check session; see
@@ -138,7 +182,10 @@ impl Client {
     ) -> Result<AwaitCheckSessionCompletionResponse> {
         let operation = "getV1ChecksessionsChecksessionidCompletion";
         validate::query(operation, &max_wait_param(max_wait_seconds))?;
-        let mut request = self.api.get_v1_checksessions_checksessionid_completion().check_session_id(id);
+        let mut request = self
+            .api
+            .get_v1_checksessions_checksessionid_completion()
+            .check_session_id(id);
         if let Some(seconds) = max_wait_seconds {
             request = request.max_wait_seconds(u64::from(seconds));
         }

@@ -60,11 +60,12 @@ impl ClientBuilder {
     /// [`ENV_API_KEY`], [`ENV_ACCOUNT_ID`] and, if set, [`ENV_API_URL`].
     /// Missing values are reported by [`build`](Self::build).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
-        let mut builder = Self::default();
-        builder.api_key = lookup(ENV_API_KEY).map(SecretString::from);
-        builder.account_id = lookup(ENV_ACCOUNT_ID);
-        builder.base_url = lookup(ENV_API_URL).filter(|url| !url.trim().is_empty());
-        builder
+        Self {
+            api_key: lookup(ENV_API_KEY).map(SecretString::from),
+            account_id: lookup(ENV_ACCOUNT_ID),
+            base_url: lookup(ENV_API_URL).filter(|url| !url.trim().is_empty()),
+            ..Self::default()
+        }
     }
 
     /// The API key (`Authorization: Bearer`).
@@ -139,7 +140,9 @@ impl ClientBuilder {
                 problem: format!("must be a UUID (got {account_id:?})"),
             });
         }
-        let base_url = self.base_url.unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        let base_url = self
+            .base_url
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
         let base_url = base_url.trim().trim_end_matches('/').to_string();
         match reqwest::Url::parse(&base_url) {
             Ok(url) if matches!(url.scheme(), "http" | "https") => {}
@@ -162,8 +165,14 @@ impl ClientBuilder {
                 .build()
                 .map_err(Error::Transport)?,
         };
-        let state = ClientState { api_key, account_id, retry: self.retry };
-        Ok(Client::from_generated(crate::generated::Client::new_with_client(&base_url, http, state)))
+        let state = ClientState {
+            api_key,
+            account_id,
+            retry: self.retry,
+        };
+        Ok(Client::from_generated(
+            crate::generated::Client::new_with_client(&base_url, http, state),
+        ))
     }
 }
 
@@ -199,7 +208,11 @@ mod tests {
     const ACCOUNT: &str = "11111111-1111-4111-8111-111111111111";
 
     fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     fn config_error(result: Result<Client>) -> (&'static str, String) {
@@ -214,10 +227,15 @@ mod tests {
         let (name, problem) = config_error(ClientBuilder::from_lookup(env(&[])).build());
         assert_eq!(name, "CHECKLY_API_KEY");
         assert!(problem.contains("is not set"), "{problem}");
-        let (name, _) = config_error(ClientBuilder::from_lookup(env(&[("CHECKLY_API_KEY", "k")])).build());
+        let (name, _) =
+            config_error(ClientBuilder::from_lookup(env(&[("CHECKLY_API_KEY", "k")])).build());
         assert_eq!(name, "CHECKLY_ACCOUNT_ID");
         let (name, problem) = config_error(
-            ClientBuilder::from_lookup(env(&[("CHECKLY_API_KEY", "k"), ("CHECKLY_ACCOUNT_ID", "nope")])).build(),
+            ClientBuilder::from_lookup(env(&[
+                ("CHECKLY_API_KEY", "k"),
+                ("CHECKLY_ACCOUNT_ID", "nope"),
+            ]))
+            .build(),
         );
         assert_eq!(name, "CHECKLY_ACCOUNT_ID");
         assert!(problem.contains("UUID"), "{problem}");
@@ -246,7 +264,9 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_key() {
-        let builder = Client::builder().api_key("cu_secret_key").account_id(ACCOUNT);
+        let builder = Client::builder()
+            .api_key("cu_secret_key")
+            .account_id(ACCOUNT);
         assert!(!format!("{builder:?}").contains("cu_secret_key"));
         let client = builder.build().expect("builds");
         let shown = format!("{client:?}");

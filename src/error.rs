@@ -59,7 +59,9 @@ pub enum Error {
     },
 
     /// A success answer whose body does not match the spec.
-    #[error("Checkly answered {status} with a body that does not decode: {source} (body starts: {body_excerpt:?})")]
+    #[error(
+        "Checkly answered {status} with a body that does not decode: {source} (body starts: {body_excerpt:?})"
+    )]
     Decode {
         /// The HTTP status.
         status: StatusCode,

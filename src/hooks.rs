@@ -53,7 +53,8 @@ impl ClientHooks<ClientState> for GeneratedClient {
         );
         let retry = &self.inner().retry;
         async {
-            let answer = crate::retry::execute(self.client(), retry, request, info.operation_id).await;
+            let answer =
+                crate::retry::execute(self.client(), retry, request, info.operation_id).await;
             match &answer {
                 Ok(response) => {
                     tracing::Span::current().record("status", response.status().as_u16());

@@ -10,7 +10,9 @@ use serde_json::{Map, Value, json};
 use crate::call::call;
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::types::{ListTestSessionsResponse, TestSessionListEntry, TestSessionProvider, TestSessionStatus};
+use crate::types::{
+    ListTestSessionsResponse, TestSessionListEntry, TestSessionProvider, TestSessionStatus,
+};
 use crate::validate;
 
 const OPERATION: &str = "getV1Testsessions";
@@ -35,7 +37,11 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn list_test_sessions(&self) -> ListTestSessions<'_> {
-        ListTestSessions { client: self, filters: Filters::default(), next_id: None }
+        ListTestSessions {
+            client: self,
+            filters: Filters::default(),
+            next_id: None,
+        }
     }
 }
 
@@ -167,10 +173,21 @@ impl<'a> Paginator<'a> {
             done: bool,
             repeated: Option<String>,
         }
-        let ListTestSessions { client, filters, next_id } = self.request;
+        let ListTestSessions {
+            client,
+            filters,
+            next_id,
+        } = self.request;
         let mut seen = HashSet::new();
         seen.extend(next_id.clone());
-        let state = State { client, filters, cursor: next_id, seen, done: false, repeated: None };
+        let state = State {
+            client,
+            filters,
+            cursor: next_id,
+            seen,
+            done: false,
+            repeated: None,
+        };
         stream::try_unfold(state, |mut state| async move {
             if let Some(cursor) = state.repeated.take() {
                 return Err(Error::RepeatedCursor { cursor });
@@ -204,7 +221,11 @@ impl<'a> Paginator<'a> {
     }
 }
 
-async fn fetch_page(client: &Client, filters: &Filters, next_id: Option<&str>) -> Result<ListTestSessionsResponse> {
+async fn fetch_page(
+    client: &Client,
+    filters: &Filters,
+    next_id: Option<&str>,
+) -> Result<ListTestSessionsResponse> {
     validate::query(OPERATION, &wire_params(filters, next_id))?;
     let mut request = client.generated().get_v1_testsessions();
     if let Some(from) = filters.from {
@@ -251,7 +272,10 @@ fn wire_params(filters: &Filters, next_id: Option<&str>) -> Map<String, Value> {
         ("limit", filters.limit.map(|v| json!(v))),
         ("noUsers", filters.no_users.map(|v| json!(v))),
         ("textSearch", filters.text_search.as_ref().map(|v| json!(v))),
-        ("errorGroupId", filters.error_group_id.as_ref().map(|v| json!(v))),
+        (
+            "errorGroupId",
+            filters.error_group_id.as_ref().map(|v| json!(v)),
+        ),
         ("nextId", next_id.map(|v| json!(v))),
         ("statuses", Some(json!(filters.statuses))),
         ("branches", Some(json!(filters.branches))),

@@ -47,7 +47,10 @@ impl RetryConfig {
 
     /// One attempt: never retry.
     pub fn disabled() -> Self {
-        Self { max_attempts: 1, ..Self::standard() }
+        Self {
+            max_attempts: 1,
+            ..Self::standard()
+        }
     }
 
     /// Attempts in all, the first included (at least 1).
@@ -101,7 +104,9 @@ pub(crate) async fn execute(
             .expect("a request that cloned once clones again");
         async move {
             match client.execute(request).await {
-                Ok(answer) if retry_status(answer.status(), idempotent) => Err(Retry::Answer(answer)),
+                Ok(answer) if retry_status(answer.status(), idempotent) => {
+                    Err(Retry::Answer(answer))
+                }
                 Ok(answer) => Ok(answer),
                 Err(error) => Err(Retry::Transport(error)),
             }
@@ -118,7 +123,9 @@ pub(crate) async fn execute(
         .sleep(tokio::time::sleep)
         .when(|retry| match retry {
             Retry::Answer(_) => true,
-            Retry::Transport(e) => e.is_connect() || (idempotent && (e.is_timeout() || e.is_request())),
+            Retry::Transport(e) => {
+                e.is_connect() || (idempotent && (e.is_timeout() || e.is_request()))
+            }
         })
         .adjust(|retry, delay| {
             let server = match retry {
@@ -161,7 +168,10 @@ mod tests {
 
     #[test]
     fn attempts_are_at_least_one() {
-        assert_eq!(RetryConfig::standard().with_max_attempts(0).max_attempts(), 1);
+        assert_eq!(
+            RetryConfig::standard().with_max_attempts(0).max_attempts(),
+            1
+        );
         assert_eq!(RetryConfig::disabled().max_attempts(), 1);
     }
 }

@@ -69,11 +69,19 @@ pub(crate) fn body(operation_id: &str, body: &impl Serialize) -> Result<(), Vali
 }
 
 /// Checks the query parameters of `operation_id`, given by their wire names.
-pub(crate) fn query(operation_id: &str, params: &Map<String, Value>) -> Result<(), ValidationError> {
-    let declared = operation(operation_id)["parameters"].as_array().cloned().unwrap_or_default();
+pub(crate) fn query(
+    operation_id: &str,
+    params: &Map<String, Value>,
+) -> Result<(), ValidationError> {
+    let declared = operation(operation_id)["parameters"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let mut errors = Vec::new();
     for param in declared.iter().map(resolve) {
-        let Some(name) = param["name"].as_str() else { continue };
+        let Some(name) = param["name"].as_str() else {
+            continue;
+        };
         if let Some(value) = params.get(name).filter(|v| !v.is_null()) {
             errors.extend(check(resolve(&param["schema"]), value, name, false));
         }
@@ -93,12 +101,22 @@ struct Violation {
 }
 
 fn err(field: &str, rule: String) -> Violation {
-    let field = if field.is_empty() { "body".to_string() } else { field.to_string() };
-    Violation { error: ValidationError { field, rule }, structural: false }
+    let field = if field.is_empty() {
+        "body".to_string()
+    } else {
+        field.to_string()
+    };
+    Violation {
+        error: ValidationError { field, rule },
+        structural: false,
+    }
 }
 
 fn shape(field: &str, rule: String) -> Violation {
-    Violation { structural: true, ..err(field, rule) }
+    Violation {
+        structural: true,
+        ..err(field, rule)
+    }
 }
 
 fn score(errors: &[Violation]) -> (usize, usize) {
@@ -106,7 +124,11 @@ fn score(errors: &[Violation]) -> (usize, usize) {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 /// Every violation of `schema` by `value`, at `path`. String enums are only
@@ -120,7 +142,11 @@ fn check(schema: &Value, value: &Value, path: &str, in_branch: bool) -> Vec<Viol
             Some(branches) => branches.iter().any(|b| resolve(b)["nullable"] == true),
             None => schema["nullable"] == true || schema.get("type").is_none(),
         };
-        return if nullable { Vec::new() } else { vec![shape(path, "must not be null".into())] };
+        return if nullable {
+            Vec::new()
+        } else {
+            vec![shape(path, "must not be null".into())]
+        };
     }
     for key in ["anyOf", "oneOf"] {
         if let Some(branches) = schema[key].as_array() {
@@ -149,9 +175,18 @@ fn check(schema: &Value, value: &Value, path: &str, in_branch: bool) -> Vec<Viol
             errors.extend(check(part, value, path, in_branch));
         }
     }
-    if let Some(allowed) = schema["enum"].as_array() {
-        if (in_branch || !value.is_string()) && !allowed.contains(value) {
-            errors.push(shape(path, format!("must be one of {} (got {value})", Value::from(allowed.clone()))));
+    if let Some(allowed) = schema["enum"].as_array()
+        && (in_branch || !value.is_string())
+        && !allowed.contains(value)
+    {
+        {
+            errors.push(shape(
+                path,
+                format!(
+                    "must be one of {} (got {value})",
+                    Value::from(allowed.clone())
+                ),
+            ));
         }
     }
     match (schema["type"].as_str(), value) {
@@ -159,19 +194,31 @@ fn check(schema: &Value, value: &Value, path: &str, in_branch: bool) -> Vec<Viol
             let len = s.chars().count() as u64;
             if let Some(min) = schema["minLength"].as_u64().filter(|&min| len < min) {
                 let unit = if min == 1 { "character" } else { "characters" };
-                errors.push(err(path, format!("must be at least {min} {unit} long (got {len})")));
+                errors.push(err(
+                    path,
+                    format!("must be at least {min} {unit} long (got {len})"),
+                ));
             }
             if let Some(max) = schema["maxLength"].as_u64().filter(|&max| len > max) {
-                errors.push(err(path, format!("must be at most {max} characters long (got {len})")));
+                errors.push(err(
+                    path,
+                    format!("must be at most {max} characters long (got {len})"),
+                ));
             }
         }
         (Some("number" | "integer"), Value::Number(n)) => {
             let x = n.as_f64().unwrap_or(f64::NAN);
             if schema["minimum"].as_f64().is_some_and(|min| x < min) {
-                errors.push(err(path, format!("must be at least {} (got {n})", schema["minimum"])));
+                errors.push(err(
+                    path,
+                    format!("must be at least {} (got {n})", schema["minimum"]),
+                ));
             }
             if schema["maximum"].as_f64().is_some_and(|max| x > max) {
-                errors.push(err(path, format!("must be at most {} (got {n})", schema["maximum"])));
+                errors.push(err(
+                    path,
+                    format!("must be at most {} (got {n})", schema["maximum"]),
+                ));
             }
         }
         (Some("boolean"), Value::Bool(_)) | (None, _) => {}
@@ -179,17 +226,33 @@ fn check(schema: &Value, value: &Value, path: &str, in_branch: bool) -> Vec<Viol
             let len = items.len() as u64;
             if let Some(min) = schema["minItems"].as_u64().filter(|&min| len < min) {
                 let unit = if min == 1 { "item" } else { "items" };
-                errors.push(err(path, format!("must have at least {min} {unit} (got {len})")));
+                errors.push(err(
+                    path,
+                    format!("must have at least {min} {unit} (got {len})"),
+                ));
             }
             if let Some(max) = schema["maxItems"].as_u64().filter(|&max| len > max) {
-                errors.push(err(path, format!("must have at most {max} items (got {len})")));
+                errors.push(err(
+                    path,
+                    format!("must have at most {max} items (got {len})"),
+                ));
             }
             for (i, item) in items.iter().enumerate() {
-                errors.extend(check(&schema["items"], item, &format!("{path}[{i}]"), in_branch));
+                errors.extend(check(
+                    &schema["items"],
+                    item,
+                    &format!("{path}[{i}]"),
+                    in_branch,
+                ));
             }
         }
         (Some("object"), Value::Object(fields)) => {
-            for name in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            for name in schema["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
                 if !fields.contains_key(name) {
                     errors.push(shape(&join(path, name), "is required".into()));
                 }
@@ -203,14 +266,19 @@ fn check(schema: &Value, value: &Value, path: &str, in_branch: bool) -> Vec<Viol
             }
         }
         (Some(expected), other) => {
-            errors.push(shape(path, format!("must be of type {expected} (got {})", kind(other))));
+            errors.push(shape(
+                path,
+                format!("must be of type {expected} (got {})", kind(other)),
+            ));
         }
     }
     errors
 }
 
 fn is_only_null(schema: &Value) -> bool {
-    schema.as_object().is_some_and(|o| o.len() == 1 && o.get("nullable") == Some(&Value::Bool(true)))
+    schema
+        .as_object()
+        .is_some_and(|o| o.len() == 1 && o.get("nullable") == Some(&Value::Bool(true)))
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -236,37 +304,59 @@ mod tests {
     fn fails(result: Result<(), ValidationError>, field: &str, rule: &str) {
         let e = result.expect_err("the value breaks a limit");
         assert_eq!(e.field, field);
-        assert!(e.rule.contains(rule), "{:?} should contain {rule:?}", e.rule);
+        assert!(
+            e.rule.contains(rule),
+            "{:?} should contain {rule:?}",
+            e.rule
+        );
     }
 
     #[test]
     fn trigger_limits() {
-        assert_eq!(trigger(json!({"name": "n", "runLocation": "eu-central-1"})), Ok(()));
-        fails(trigger(json!({"name": "", "runLocation": "x"})), "name", "at least 1 character");
+        assert_eq!(
+            trigger(json!({"name": "n", "runLocation": "eu-central-1"})),
+            Ok(())
+        );
+        fails(
+            trigger(json!({"name": "", "runLocation": "x"})),
+            "name",
+            "at least 1 character",
+        );
         fails(trigger(json!({"runLocation": "x"})), "name", "is required");
         fails(
-            trigger(json!({"name": "n", "runLocation": "x", "retryStrategy": {"type": "FIXED", "maxRetries": 11}})),
+            trigger(
+                json!({"name": "n", "runLocation": "x", "retryStrategy": {"type": "FIXED", "maxRetries": 11}}),
+            ),
             "retryStrategy.maxRetries",
             "at most 10 (got 11)",
         );
         fails(
-            trigger(json!({"name": "n", "runLocation": "x", "retryStrategy": {"type": "LINEAR", "maxRetries": 0}})),
+            trigger(
+                json!({"name": "n", "runLocation": "x", "retryStrategy": {"type": "LINEAR", "maxRetries": 0}}),
+            ),
             "retryStrategy.maxRetries",
             "at least 1 (got 0)",
         );
         fails(
-            trigger(json!({"name": "n", "runLocation": "x", "retryStrategy": {"type": "EXPONENTIAL", "maxDurationSeconds": 601}})),
+            trigger(
+                json!({"name": "n", "runLocation": "x", "retryStrategy": {"type": "EXPONENTIAL", "maxDurationSeconds": 601}}),
+            ),
             "retryStrategy.maxDurationSeconds",
             "at most 600",
         );
-        assert_eq!(trigger(json!({"name": "n", "runLocation": "x", "retryStrategy": null})), Ok(()));
+        assert_eq!(
+            trigger(json!({"name": "n", "runLocation": "x", "retryStrategy": null})),
+            Ok(())
+        );
         fails(
             trigger(json!({"name": "n", "runLocation": "x", "metadata": {"environment": ""}})),
             "metadata.environment",
             "at least 1 character",
         );
         fails(
-            trigger(json!({"name": "n", "runLocation": "x", "target": {"matchTags": [["ok", ""]]}})),
+            trigger(
+                json!({"name": "n", "runLocation": "x", "target": {"matchTags": [["ok", ""]]}}),
+            ),
             "target.matchTags[0][1]",
             "at least 1 character",
         );
@@ -274,15 +364,33 @@ mod tests {
 
     #[test]
     fn environment_variable_limits() {
-        let vars: Vec<Value> = (0..51).map(|i| json!({"key": format!("K{i}"), "value": "v"})).collect();
-        fails(trigger(json!({"name": "n", "runLocation": "x", "environmentVariables": vars})),
-            "environmentVariables", "at most 50 items (got 51)");
+        let vars: Vec<Value> = (0..51)
+            .map(|i| json!({"key": format!("K{i}"), "value": "v"}))
+            .collect();
+        fails(
+            trigger(json!({"name": "n", "runLocation": "x", "environmentVariables": vars})),
+            "environmentVariables",
+            "at most 50 items (got 51)",
+        );
         let ok = json!([{"key": "A", "value": "v"}, {"key": "S", "value": null, "secret": true, "locked": true}]);
-        assert_eq!(trigger(json!({"name": "n", "runLocation": "x", "environmentVariables": ok})), Ok(()));
-        fails(trigger(json!({"name": "n", "runLocation": "x", "environmentVariables": [{"key": "", "value": "v"}]})),
-            "environmentVariables[0].key", "at least 1 character");
-        fails(trigger(json!({"name": "n", "runLocation": "x", "environmentVariables": [{"key": "K", "value": ""}]})),
-            "environmentVariables[0].value", "at least 1 character");
+        assert_eq!(
+            trigger(json!({"name": "n", "runLocation": "x", "environmentVariables": ok})),
+            Ok(())
+        );
+        fails(
+            trigger(
+                json!({"name": "n", "runLocation": "x", "environmentVariables": [{"key": "", "value": "v"}]}),
+            ),
+            "environmentVariables[0].key",
+            "at least 1 character",
+        );
+        fails(
+            trigger(
+                json!({"name": "n", "runLocation": "x", "environmentVariables": [{"key": "K", "value": ""}]}),
+            ),
+            "environmentVariables[0].value",
+            "at least 1 character",
+        );
     }
 
     #[test]
@@ -290,15 +398,42 @@ mod tests {
         let q = |pairs: Value| query("getV1Testsessions", pairs.as_object().expect("an object"));
         assert_eq!(q(json!({"limit": 100, "textSearch": "abc"})), Ok(()));
         fails(q(json!({"limit": 101})), "limit", "at most 100 (got 101)");
-        fails(q(json!({"textSearch": "ab"})), "textSearch", "at least 3 characters");
-        fails(q(json!({"textSearch": "a".repeat(201)})), "textSearch", "at most 200 characters");
+        fails(
+            q(json!({"textSearch": "ab"})),
+            "textSearch",
+            "at least 3 characters",
+        );
+        fails(
+            q(json!({"textSearch": "a".repeat(201)})),
+            "textSearch",
+            "at most 200 characters",
+        );
         fails(q(json!({"nextId": ""})), "nextId", "at least 1 character");
-        fails(q(json!({"errorGroupId": ""})), "errorGroupId", "at least 1 character");
-        let wait = |n: Value| query("getV1TestsessionsTestsessionidCompletion", json!({"maxWaitSeconds": n}).as_object().expect("object"));
+        fails(
+            q(json!({"errorGroupId": ""})),
+            "errorGroupId",
+            "at least 1 character",
+        );
+        let wait = |n: Value| {
+            query(
+                "getV1TestsessionsTestsessionidCompletion",
+                json!({"maxWaitSeconds": n}).as_object().expect("object"),
+            )
+        };
         fails(wait(json!(0)), "maxWaitSeconds", "at least 1");
         fails(wait(json!(31)), "maxWaitSeconds", "at most 30");
         assert_eq!(wait(json!(30)), Ok(()));
-        fails(body("postV1TestsessionsTestsessionidCancel", &json!({"sequenceId": []})), "sequenceId", "at least 1 item");
-        assert_eq!(body("postV1TestsessionsTestsessionidCancel", &json!({})), Ok(()));
+        fails(
+            body(
+                "postV1TestsessionsTestsessionidCancel",
+                &json!({"sequenceId": []}),
+            ),
+            "sequenceId",
+            "at least 1 item",
+        );
+        assert_eq!(
+            body("postV1TestsessionsTestsessionidCancel", &json!({})),
+            Ok(())
+        );
     }
 }

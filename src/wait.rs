@@ -32,14 +32,20 @@ impl Client {
     /// println!("{:?} after {:?} and {} polls", done.value.status, done.elapsed, done.polls);
     /// # Ok(()) }
     /// ```
-    pub fn wait_for_test_session(&self, id: Uuid) -> Waiter<'_, AwaitTestSessionCompletionResponse> {
+    pub fn wait_for_test_session(
+        &self,
+        id: Uuid,
+    ) -> Waiter<'_, AwaitTestSessionCompletionResponse> {
         Waiter::new(self, id, |client, id, seconds| {
             Box::pin(client.await_test_session_completion(id, Some(seconds)))
         })
     }
 
     /// Waits for a check session to finish; see [`Client::wait_for_test_session`].
-    pub fn wait_for_check_session(&self, id: Uuid) -> Waiter<'_, AwaitCheckSessionCompletionResponse> {
+    pub fn wait_for_check_session(
+        &self,
+        id: Uuid,
+    ) -> Waiter<'_, AwaitCheckSessionCompletionResponse> {
         Waiter::new(self, id, |client, id, seconds| {
             Box::pin(client.await_check_session_completion(id, Some(seconds)))
         })
@@ -79,7 +85,13 @@ pub struct Waited<T> {
 
 impl<'a, T> Waiter<'a, T> {
     fn new(client: &'a Client, id: Uuid, poll: Poll<'a, T>) -> Self {
-        Self { client, id, poll, poll_seconds: MAX_POLL_SECONDS, clock: Arc::new(SystemClock::default()) }
+        Self {
+            client,
+            id,
+            poll,
+            poll_seconds: MAX_POLL_SECONDS,
+            clock: Arc::new(SystemClock::default()),
+        }
     }
 
     /// The `maxWaitSeconds` of each poll, 1 to 30 (default 30).
@@ -102,7 +114,11 @@ impl<'a, T> Waiter<'a, T> {
         loop {
             let elapsed = self.clock.now().saturating_sub(start);
             if polls > 0 && elapsed >= max {
-                return Err(Error::WaitTimeout { elapsed, polls, max_wait: max });
+                return Err(Error::WaitTimeout {
+                    elapsed,
+                    polls,
+                    max_wait: max,
+                });
             }
             let left = max.saturating_sub(elapsed);
             let left_seconds = u32::try_from(left.as_secs()).unwrap_or(u32::MAX);
@@ -112,7 +128,11 @@ impl<'a, T> Waiter<'a, T> {
             match (self.poll)(self.client, self.id, seconds).await {
                 Ok(value) => {
                     let elapsed = self.clock.now().saturating_sub(start);
-                    return Ok(Waited { value, elapsed, polls });
+                    return Ok(Waited {
+                        value,
+                        elapsed,
+                        polls,
+                    });
                 }
                 Err(error) if error.status().is_some_and(|s| s.as_u16() == 408) => {
                     if let Some(pause) = error.retry_after() {

@@ -18,12 +18,19 @@ fn trigger_request() -> TriggerTestSessionRequest {
 
 async fn server_answering(body: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any()).respond_with(body).mount(&server).await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(body)
+        .mount(&server)
+        .await;
     server
 }
 
 fn api(status: u16) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(api_error(status, "Some Error", &format!("message {status}")))
+    ResponseTemplate::new(status).set_body_json(api_error(
+        status,
+        "Some Error",
+        &format!("message {status}"),
+    ))
 }
 
 #[tokio::test]
@@ -34,22 +41,47 @@ async fn every_declared_error_status_is_mapped() {
         let server = server_answering(api(status)).await;
         let client = client_without_retries(&server);
         let errors = vec![
-            client.trigger_test_session(&trigger_request()).await.unwrap_err(),
+            client
+                .trigger_test_session(&trigger_request())
+                .await
+                .unwrap_err(),
             client.get_test_session(session).await.unwrap_err(),
             client.list_test_sessions().send().await.unwrap_err(),
-            client.await_test_session_completion(session, None).await.unwrap_err(),
+            client
+                .await_test_session_completion(session, None)
+                .await
+                .unwrap_err(),
             client.cancel_test_session(session, None).await.unwrap_err(),
-            client.trigger_check_sessions(&TriggerCheckSessionsRequest::default()).await.unwrap_err(),
+            client
+                .trigger_check_sessions(&TriggerCheckSessionsRequest::default())
+                .await
+                .unwrap_err(),
             client.get_check_session(check_session).await.unwrap_err(),
-            client.await_check_session_completion(check_session, None).await.unwrap_err(),
+            client
+                .await_check_session_completion(check_session, None)
+                .await
+                .unwrap_err(),
         ];
         for error in errors {
-            assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{error:?}");
+            assert_eq!(
+                error.status().map(|s| s.as_u16()),
+                Some(status),
+                "{error:?}"
+            );
             // Declared statuses decode the ApiError; undeclared ones are read leniently.
-            let decoded = error.api_error().unwrap_or_else(|| panic!("{status}: {error:?}"));
+            let decoded = error
+                .api_error()
+                .unwrap_or_else(|| panic!("{status}: {error:?}"));
             assert_eq!(decoded.message, format!("message {status}"));
-            assert!(error.to_string().contains(&format!("message {status}")), "{error}");
-            assert_eq!(error.is_retryable(), matches!(status, 408 | 429), "{status}");
+            assert!(
+                error.to_string().contains(&format!("message {status}")),
+                "{error}"
+            );
+            assert_eq!(
+                error.is_retryable(),
+                matches!(status, 408 | 429),
+                "{status}"
+            );
         }
     }
 }
@@ -57,13 +89,36 @@ async fn every_declared_error_status_is_mapped() {
 #[tokio::test]
 async fn a_non_json_error_body_keeps_status_and_excerpt() {
     let body = format!("<html><body>{}</body></html>", "Bad gateway ".repeat(40));
-    let server = server_answering(ResponseTemplate::new(429).set_body_string(body.clone()).insert_header("retry-after", "3")).await;
-    let error = client_without_retries(&server).get_test_session(SESSION_ID.parse().unwrap()).await.unwrap_err();
-    let Error::Api { status, api_error, body_excerpt, retry_after } = &error else { panic!("{error:?}") };
+    let server = server_answering(
+        ResponseTemplate::new(429)
+            .set_body_string(body.clone())
+            .insert_header("retry-after", "3"),
+    )
+    .await;
+    let error = client_without_retries(&server)
+        .get_test_session(SESSION_ID.parse().unwrap())
+        .await
+        .unwrap_err();
+    let Error::Api {
+        status,
+        api_error,
+        body_excerpt,
+        retry_after,
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
     assert_eq!(status.as_u16(), 429);
     assert!(api_error.is_none());
-    assert!(body_excerpt.starts_with("<html><body>Bad gateway"), "{body_excerpt}");
-    assert_eq!(body_excerpt.chars().count(), 201, "200 characters and an ellipsis");
+    assert!(
+        body_excerpt.starts_with("<html><body>Bad gateway"),
+        "{body_excerpt}"
+    );
+    assert_eq!(
+        body_excerpt.chars().count(),
+        201,
+        "200 characters and an ellipsis"
+    );
     assert_eq!(*retry_after, Some(Duration::from_secs(3)));
     assert!(error.is_retryable());
 }
@@ -71,7 +126,10 @@ async fn a_non_json_error_body_keeps_status_and_excerpt() {
 #[tokio::test]
 async fn an_undeclared_status_is_an_api_error() {
     let server = server_answering(ResponseTemplate::new(500).set_body_string("boom")).await;
-    let error = client_without_retries(&server).get_test_session(SESSION_ID.parse().unwrap()).await.unwrap_err();
+    let error = client_without_retries(&server)
+        .get_test_session(SESSION_ID.parse().unwrap())
+        .await
+        .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
     assert!(error.to_string().contains("boom"), "{error}");
     assert!(error.is_retryable());
@@ -79,12 +137,27 @@ async fn an_undeclared_status_is_an_api_error() {
 
 #[tokio::test]
 async fn a_success_body_that_does_not_decode_is_a_decode_error() {
-    let server = server_answering(ResponseTemplate::new(200).set_body_string("{\"testSessionId\": 42")).await;
-    let error = client_without_retries(&server).get_test_session(SESSION_ID.parse().unwrap()).await.unwrap_err();
-    let Error::Decode { status, body_excerpt, .. } = &error else { panic!("{error:?}") };
+    let server =
+        server_answering(ResponseTemplate::new(200).set_body_string("{\"testSessionId\": 42"))
+            .await;
+    let error = client_without_retries(&server)
+        .get_test_session(SESSION_ID.parse().unwrap())
+        .await
+        .unwrap_err();
+    let Error::Decode {
+        status,
+        body_excerpt,
+        ..
+    } = &error
+    else {
+        panic!("{error:?}")
+    };
     assert_eq!(status.as_u16(), 200);
     assert_eq!(body_excerpt, "{\"testSessionId\": 42");
-    assert!(std::error::Error::source(&error).is_some(), "the serde error is kept as source");
+    assert!(
+        std::error::Error::source(&error).is_some(),
+        "the serde error is kept as source"
+    );
 }
 
 #[tokio::test]
@@ -101,7 +174,10 @@ async fn connection_failures_are_transport_errors() {
         .retry_config(checkly::RetryConfig::disabled())
         .build()
         .unwrap();
-    let error = client.get_test_session(SESSION_ID.parse().unwrap()).await.unwrap_err();
+    let error = client
+        .get_test_session(SESSION_ID.parse().unwrap())
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert!(error.is_retryable());
     assert!(!error.to_string().contains(API_KEY));
@@ -110,9 +186,19 @@ async fn connection_failures_are_transport_errors() {
 #[tokio::test]
 async fn reads_are_retried_after_503_then_succeed() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).up_to_n_times(2).mount(&server).await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(session("PASSED"))).mount(&server).await;
-    let found = client(&server).get_test_session(SESSION_ID.parse().unwrap()).await.unwrap();
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(session("PASSED")))
+        .mount(&server)
+        .await;
+    let found = client(&server)
+        .get_test_session(SESSION_ID.parse().unwrap())
+        .await
+        .unwrap();
     assert_eq!(found.name, "Deploy 42");
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
@@ -120,10 +206,20 @@ async fn reads_are_retried_after_503_then_succeed() {
 #[tokio::test]
 async fn retries_give_up_after_max_attempts_with_the_last_answer() {
     let server = MockServer::start().await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(502)).mount(&server).await;
-    let error = client(&server).get_test_session(SESSION_ID.parse().unwrap()).await.unwrap_err();
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(502))
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .get_test_session(SESSION_ID.parse().unwrap())
+        .await
+        .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
-    assert_eq!(server.received_requests().await.unwrap().len(), 3, "RetryConfig::standard makes 3 attempts");
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        3,
+        "RetryConfig::standard makes 3 attempts"
+    );
 }
 
 #[tokio::test]
@@ -134,9 +230,16 @@ async fn a_trigger_is_never_resent_after_a_server_error() {
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    let error = client(&server).trigger_test_session(&trigger_request()).await.unwrap_err();
+    let error = client(&server)
+        .trigger_test_session(&trigger_request())
+        .await
+        .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
-    assert_eq!(server.received_requests().await.unwrap().len(), 1, "a trigger is sent once");
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "a trigger is sent once"
+    );
 }
 
 #[tokio::test]
@@ -151,7 +254,10 @@ async fn a_trigger_refused_with_429_is_sent_again() {
         .respond_with(ResponseTemplate::new(201).set_body_json(session("RUNNING")))
         .mount(&server)
         .await;
-    let started = client(&server).trigger_test_session(&trigger_request()).await.unwrap();
+    let started = client(&server)
+        .trigger_test_session(&trigger_request())
+        .await
+        .unwrap();
     assert_eq!(started.test_session_id.to_string(), SESSION_ID);
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
@@ -163,27 +269,59 @@ async fn invalid_input_is_rejected_before_any_request() {
     let mut request = trigger_request();
     request.name = String::new();
     let error = client.trigger_test_session(&request).await.unwrap_err();
-    let Error::Validation(v) = &error else { panic!("{error:?}") };
-    assert_eq!((v.field.as_str(), v.rule.as_str()), ("name", "must be at least 1 character long (got 0)"));
+    let Error::Validation(v) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (v.field.as_str(), v.rule.as_str()),
+        ("name", "must be at least 1 character long (got 0)")
+    );
 
     let mut request = trigger_request();
-    request.environment_variables = (0..51).map(|i| checkly::types::EnvironmentVariable::plain(format!("K{i}"), "v")).collect();
+    request.environment_variables = (0..51)
+        .map(|i| checkly::types::EnvironmentVariable::plain(format!("K{i}"), "v"))
+        .collect();
     let error = client.trigger_test_session(&request).await.unwrap_err();
-    assert_eq!(error.to_string(), "invalid request: `environmentVariables` must have at most 50 items (got 51)");
+    assert_eq!(
+        error.to_string(),
+        "invalid request: `environmentVariables` must have at most 50 items (got 51)"
+    );
 
     let mut request = trigger_request();
-    request.retry_strategy = Some(checkly::types::RetryStrategy::Fixed(checkly::types::BackoffRetry {
-        max_retries: Some(11),
-        ..Default::default()
-    }));
+    request.retry_strategy = Some(checkly::types::RetryStrategy::Fixed(
+        checkly::types::BackoffRetry {
+            max_retries: Some(11),
+            ..Default::default()
+        },
+    ));
     let error = client.trigger_test_session(&request).await.unwrap_err();
-    assert_eq!(error.to_string(), "invalid request: `retryStrategy.maxRetries` must be at most 10 (got 11)");
+    assert_eq!(
+        error.to_string(),
+        "invalid request: `retryStrategy.maxRetries` must be at most 10 (got 11)"
+    );
 
-    let error = client.cancel_test_session(SESSION_ID.parse().unwrap(), Some(vec![])).await.unwrap_err();
-    assert_eq!(error.to_string(), "invalid request: `sequenceId` must have at least 1 item (got 0)");
+    let error = client
+        .cancel_test_session(SESSION_ID.parse().unwrap(), Some(vec![]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid request: `sequenceId` must have at least 1 item (got 0)"
+    );
 
-    let error = client.await_test_session_completion(SESSION_ID.parse().unwrap(), Some(0)).await.unwrap_err();
-    assert!(error.to_string().contains("`maxWaitSeconds` must be at least 1"), "{error}");
+    let error = client
+        .await_test_session_completion(SESSION_ID.parse().unwrap(), Some(0))
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("`maxWaitSeconds` must be at least 1"),
+        "{error}"
+    );
 
-    assert!(server.received_requests().await.unwrap().is_empty(), "nothing was sent");
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "nothing was sent"
+    );
 }

@@ -22,5 +22,8 @@ fn generated_client_surface() {
 
 #[test]
 fn generated_open_enums() {
-    insta::assert_snapshot!("open_enums", include_str!(concat!(env!("OUT_DIR"), "/open_enums.rs")));
+    insta::assert_snapshot!(
+        "open_enums",
+        include_str!(concat!(env!("OUT_DIR"), "/open_enums.rs"))
+    );
 }

@@ -5,8 +5,9 @@
 mod common;
 
 use checkly::types::{
-    EnvironmentVariable, TestSessionMetadata, TestSessionProvider, TestSessionStatus, TriggerCheckSessionsRequest,
-    TriggerCheckSessionsRequestTarget, TriggerTestSessionRequest, TriggerTestSessionRequestTarget,
+    EnvironmentVariable, TestSessionMetadata, TestSessionProvider, TestSessionStatus,
+    TriggerCheckSessionsRequest, TriggerCheckSessionsRequestTarget, TriggerTestSessionRequest,
+    TriggerTestSessionRequestTarget,
 };
 use common::*;
 use serde_json::json;
@@ -26,9 +27,18 @@ async fn only_request(server: &MockServer) -> Request {
 }
 
 fn assert_auth(request: &Request) {
-    assert_eq!(request.headers.get("authorization").unwrap(), &format!("Bearer {API_KEY}"));
-    assert_eq!(request.headers.get("x-checkly-account").unwrap(), ACCOUNT_ID);
-    assert!(request.headers.get("api-version").is_none(), "progenitor's api-version header is removed");
+    assert_eq!(
+        request.headers.get("authorization").unwrap(),
+        &format!("Bearer {API_KEY}")
+    );
+    assert_eq!(
+        request.headers.get("x-checkly-account").unwrap(),
+        ACCOUNT_ID
+    );
+    assert!(
+        request.headers.get("api-version").is_none(),
+        "progenitor's api-version header is removed"
+    );
 }
 
 #[tokio::test]
@@ -55,7 +65,10 @@ async fn trigger_test_session_sends_the_body() {
         .await;
     let mut request = TriggerTestSessionRequest::new("Deploy 42", "eu-central-1");
     request.target = Some(TriggerTestSessionRequestTarget {
-        match_tags: vec![vec!["production".into(), "!skip".into()], vec!["api".into()]],
+        match_tags: vec![
+            vec!["production".into(), "!skip".into()],
+            vec!["api".into()],
+        ],
         check_id: vec![id(CHECK_ID)],
         allow_deactivated: false,
     });
@@ -70,7 +83,10 @@ async fn trigger_test_session_sends_the_body() {
         commit_id: Some("abc123".into()),
         ..Default::default()
     });
-    let session = client(&server).trigger_test_session(&request).await.unwrap();
+    let session = client(&server)
+        .trigger_test_session(&request)
+        .await
+        .unwrap();
     assert_eq!(session.test_session_id, id(SESSION_ID));
     assert_eq!(session.status, TestSessionStatus::Running);
     assert_auth(&only_request(&server).await);
@@ -84,7 +100,10 @@ async fn get_test_session() {
         .respond_with(ResponseTemplate::new(200).set_body_json(session("PASSED")))
         .mount(&server)
         .await;
-    let session = client(&server).get_test_session(id(SESSION_ID)).await.unwrap();
+    let session = client(&server)
+        .get_test_session(id(SESSION_ID))
+        .await
+        .unwrap();
     assert_eq!(session.status, TestSessionStatus::Passed);
     assert_eq!(session.results[0].name.as_deref(), Some("Homepage API"));
     let request = only_request(&server).await;
@@ -97,7 +116,10 @@ async fn list_test_sessions_encodes_every_filter() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v1/test-sessions"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"length": 0, "entries": [], "nextId": null})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"length": 0, "entries": [], "nextId": null})),
+        )
         .mount(&server)
         .await;
     let from = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
@@ -123,7 +145,11 @@ async fn list_test_sessions_encodes_every_filter() {
     assert_eq!(page.length, 0);
     let request = only_request(&server).await;
     assert_auth(&request);
-    let mut pairs: Vec<(String, String)> = request.url.query_pairs().map(|(k, v)| (k.into(), v.into())).collect();
+    let mut pairs: Vec<(String, String)> = request
+        .url
+        .query_pairs()
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect();
     pairs.sort();
     let expected: Vec<(String, String)> = [
         ("branches", "main"),
@@ -160,7 +186,10 @@ async fn completion_sends_max_wait_seconds() {
         .expect(1)
         .mount(&server)
         .await;
-    let done = client(&server).await_test_session_completion(id(SESSION_ID), Some(20)).await.unwrap();
+    let done = client(&server)
+        .await_test_session_completion(id(SESSION_ID), Some(20))
+        .await
+        .unwrap();
     assert_eq!(done.status, TestSessionStatus::Failed);
     assert_auth(&only_request(&server).await);
 }
@@ -175,12 +204,24 @@ async fn cancel_sends_sequence_ids_or_nothing() {
         .mount(&server)
         .await;
     let client = client(&server);
-    client.cancel_test_session(id(SESSION_ID), None).await.unwrap();
-    client.cancel_test_session(id(SESSION_ID), Some(vec![id(RESULT_ID)])).await.unwrap();
+    client
+        .cancel_test_session(id(SESSION_ID), None)
+        .await
+        .unwrap();
+    client
+        .cancel_test_session(id(SESSION_ID), Some(vec![id(RESULT_ID)]))
+        .await
+        .unwrap();
     let requests = server.received_requests().await.unwrap();
     assert_auth(&requests[0]);
-    assert_eq!(requests[0].body_json::<serde_json::Value>().unwrap(), json!({}));
-    assert_eq!(requests[1].body_json::<serde_json::Value>().unwrap(), json!({"sequenceId": [RESULT_ID]}));
+    assert_eq!(
+        requests[0].body_json::<serde_json::Value>().unwrap(),
+        json!({})
+    );
+    assert_eq!(
+        requests[1].body_json::<serde_json::Value>().unwrap(),
+        json!({"sequenceId": [RESULT_ID]})
+    );
 }
 
 #[tokio::test]
@@ -190,7 +231,10 @@ async fn trigger_check_sessions() {
     Mock::given(method("POST"))
         .and(path("/v1/check-sessions/trigger"))
         .and(body_json(&expected))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sessions": [check_session("STARTED")]})))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"sessions": [check_session("STARTED")]})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -201,9 +245,15 @@ async fn trigger_check_sessions() {
         }),
         refresh_cache: false,
     };
-    let answer = client(&server).trigger_check_sessions(&request).await.unwrap();
+    let answer = client(&server)
+        .trigger_check_sessions(&request)
+        .await
+        .unwrap();
     assert_eq!(answer.sessions.len(), 1);
-    assert_eq!(answer.sessions[0].run_locations, ["us-east-1", "eu-central-1"]);
+    assert_eq!(
+        answer.sessions[0].run_locations,
+        ["us-east-1", "eu-central-1"]
+    );
     assert_auth(&only_request(&server).await);
 }
 
@@ -217,17 +267,25 @@ async fn get_and_await_check_session() {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path(format!("/v1/check-sessions/{CHECK_SESSION_ID}/completion")))
+        .and(path(format!(
+            "/v1/check-sessions/{CHECK_SESSION_ID}/completion"
+        )))
         .and(query_param("maxWaitSeconds", "5"))
         .respond_with(ResponseTemplate::new(200).set_body_json(check_session("PASSED")))
         .expect(1)
         .mount(&server)
         .await;
     let client = client(&server);
-    let now = client.get_check_session(id(CHECK_SESSION_ID)).await.unwrap();
+    let now = client
+        .get_check_session(id(CHECK_SESSION_ID))
+        .await
+        .unwrap();
     assert_eq!(now.status, checkly::types::CheckSessionStatus::Progress);
     assert_eq!(now.results.len(), 1);
-    let done = client.await_check_session_completion(id(CHECK_SESSION_ID), Some(5)).await.unwrap();
+    let done = client
+        .await_check_session_completion(id(CHECK_SESSION_ID), Some(5))
+        .await
+        .unwrap();
     assert_eq!(done.status, checkly::types::CheckSessionStatus::Passed);
     for request in server.received_requests().await.unwrap() {
         assert_auth(&request);

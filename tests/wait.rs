@@ -85,8 +85,18 @@ async fn stops_at_the_max_wait_with_elapsed_time_and_polls() {
         .wait(Duration::from_secs(45))
         .await
         .unwrap_err();
-    let Error::WaitTimeout { elapsed, polls, max_wait } = error else { panic!("{error:?}") };
-    assert_eq!((elapsed, polls, max_wait), (Duration::from_secs(50), 5, Duration::from_secs(45)));
+    let Error::WaitTimeout {
+        elapsed,
+        polls,
+        max_wait,
+    } = error
+    else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (elapsed, polls, max_wait),
+        (Duration::from_secs(50), 5, Duration::from_secs(45))
+    );
     // The last poll asked only for the time that was left.
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 5);
@@ -95,7 +105,11 @@ async fn stops_at_the_max_wait_with_elapsed_time_and_polls() {
 }
 
 fn error_message_mentions_polls(polls: u32) -> bool {
-    let e = Error::WaitTimeout { elapsed: Duration::from_secs(50), polls, max_wait: Duration::from_secs(45) };
+    let e = Error::WaitTimeout {
+        elapsed: Duration::from_secs(50),
+        polls,
+        max_wait: Duration::from_secs(45),
+    };
     e.to_string().contains("5 polls")
 }
 
@@ -108,7 +122,10 @@ async fn honours_retry_after_on_408() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(session("FAILED"))).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(session("FAILED")))
+        .mount(&server)
+        .await;
     let done = client(&server)
         .wait_for_test_session(SESSION_ID.parse().unwrap())
         .clock(clock.clone())
@@ -116,14 +133,22 @@ async fn honours_retry_after_on_408() {
         .await
         .unwrap();
     assert_eq!(done.value.status, TestSessionStatus::Failed);
-    assert_eq!(clock.now(), Duration::from_secs(7), "slept for Retry-After on the fake clock");
+    assert_eq!(
+        clock.now(),
+        Duration::from_secs(7),
+        "slept for Retry-After on the fake clock"
+    );
 }
 
 #[tokio::test]
 async fn any_other_error_ends_the_wait() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(api_error(404, "Not Found", "no such session")))
+        .respond_with(ResponseTemplate::new(404).set_body_json(api_error(
+            404,
+            "Not Found",
+            "no such session",
+        )))
         .expect(1)
         .mount(&server)
         .await;
@@ -141,7 +166,9 @@ async fn check_sessions_wait_the_same_way() {
     let server = MockServer::start().await;
     let clock = Arc::new(ManualClock::default());
     Mock::given(method("GET"))
-        .and(path(format!("/v1/check-sessions/{CHECK_SESSION_ID}/completion")))
+        .and(path(format!(
+            "/v1/check-sessions/{CHECK_SESSION_ID}/completion"
+        )))
         .respond_with(RunningThenDone {
             left: AtomicU32::new(2),
             clock: clock.clone(),
@@ -171,6 +198,11 @@ async fn poll_seconds_out_of_range_is_rejected_before_sending() {
         .wait(Duration::from_secs(600))
         .await
         .unwrap_err();
-    assert!(error.to_string().contains("`maxWaitSeconds` must be at most 30"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("`maxWaitSeconds` must be at most 30"),
+        "{error}"
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
 }

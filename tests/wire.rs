@@ -5,8 +5,8 @@
 mod common;
 
 use checkly::types::{
-    BackoffRetry, CheckType, EnvironmentVariable, FindOneTestSessionResponse, RetryCondition, RetryStrategy,
-    SingleRetry, TestSessionStatus, TriggerTestSessionRequest,
+    BackoffRetry, CheckType, EnvironmentVariable, FindOneTestSessionResponse, RetryCondition,
+    RetryStrategy, SingleRetry, TestSessionStatus, TriggerTestSessionRequest,
 };
 use serde_json::{Value, json};
 
@@ -31,7 +31,13 @@ fn backoff() -> BackoffRetry {
 fn retry_strategy_variants() {
     let variants = [
         ("fixed", Some(RetryStrategy::Fixed(backoff()))),
-        ("linear", Some(RetryStrategy::Linear(BackoffRetry { max_retries: Some(2), ..Default::default() }))),
+        (
+            "linear",
+            Some(RetryStrategy::Linear(BackoffRetry {
+                max_retries: Some(2),
+                ..Default::default()
+            })),
+        ),
         ("exponential", Some(RetryStrategy::Exponential(backoff()))),
         (
             "single_retry",
@@ -67,7 +73,11 @@ fn environment_variable_variants() {
         EnvironmentVariable::plain("ENVIRONMENT_URL", "https://preview.example.com"),
         EnvironmentVariable::plain("DEBUG", "1").locked(true),
         EnvironmentVariable::secret("PASSWORD", "hunter2").locked(true),
-        EnvironmentVariable::Secret { key: "INHERITED".into(), value: None, locked: false },
+        EnvironmentVariable::Secret {
+            key: "INHERITED".into(),
+            value: None,
+            locked: false,
+        },
     ];
     let wire = request_with(None, vars.clone());
     insta::assert_json_snapshot!("environment_variables", wire["environmentVariables"]);
@@ -77,11 +87,14 @@ fn environment_variable_variants() {
 
 #[test]
 fn environment_variables_decode_both_shapes() {
-    let plain: EnvironmentVariable = serde_json::from_value(json!({"key": "A", "value": "x", "secret": false})).unwrap();
+    let plain: EnvironmentVariable =
+        serde_json::from_value(json!({"key": "A", "value": "x", "secret": false})).unwrap();
     assert_eq!(plain, EnvironmentVariable::plain("A", "x"));
-    let secret: EnvironmentVariable = serde_json::from_value(json!({"key": "S", "value": "y", "secret": true})).unwrap();
+    let secret: EnvironmentVariable =
+        serde_json::from_value(json!({"key": "S", "value": "y", "secret": true})).unwrap();
     assert!(secret.is_secret());
-    let error = serde_json::from_value::<EnvironmentVariable>(json!({"key": "A", "value": null})).unwrap_err();
+    let error = serde_json::from_value::<EnvironmentVariable>(json!({"key": "A", "value": null}))
+        .unwrap_err();
     assert!(error.to_string().contains("not secret"), "{error}");
 }
 
@@ -105,7 +118,10 @@ fn unknown_enum_values_and_fields_decode_and_are_kept() {
     let session: FindOneTestSessionResponse = serde_json::from_value(body).unwrap();
     assert_eq!(session.status, TestSessionStatus::Unknown("QUEUED".into()));
     assert!(!session.status.is_known());
-    assert_eq!(session.results[0].check_type, CheckType::Unknown("GRPC".into()));
+    assert_eq!(
+        session.results[0].check_type,
+        CheckType::Unknown("GRPC".into())
+    );
     assert_eq!(session.results[0].check_type.as_str(), "GRPC");
     // Re-encoding keeps the unknown values as they came.
     let again = serde_json::to_value(&session).unwrap();
@@ -121,5 +137,8 @@ fn known_enum_values_map_to_variants() {
         assert!(value.is_known(), "{wire}");
         assert_eq!(value.to_string(), *wire);
     }
-    assert_eq!("MULTI_STEP".parse::<CheckType>().unwrap(), CheckType::MultiStep);
+    assert_eq!(
+        "MULTI_STEP".parse::<CheckType>().unwrap(),
+        CheckType::MultiStep
+    );
 }

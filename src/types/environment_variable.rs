@@ -45,12 +45,20 @@ pub enum EnvironmentVariable {
 impl EnvironmentVariable {
     /// A plain variable.
     pub fn plain(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Self::Plain { key: key.into(), value: value.into(), locked: false }
+        Self::Plain {
+            key: key.into(),
+            value: value.into(),
+            locked: false,
+        }
     }
 
     /// A secret variable.
     pub fn secret(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Self::Secret { key: key.into(), value: Some(SecretString::from(value.into())), locked: false }
+        Self::Secret {
+            key: key.into(),
+            value: Some(SecretString::from(value.into())),
+            locked: false,
+        }
     }
 
     /// Sets `locked`.
@@ -96,13 +104,34 @@ impl fmt::Debug for EnvironmentVariable {
 impl PartialEq for EnvironmentVariable {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (Self::Plain { key: k1, value: v1, locked: l1 }, Self::Plain { key: k2, value: v2, locked: l2 }) => {
-                k1 == k2 && v1 == v2 && l1 == l2
-            }
-            (Self::Secret { key: k1, value: v1, locked: l1 }, Self::Secret { key: k2, value: v2, locked: l2 }) => {
+            (
+                Self::Plain {
+                    key: k1,
+                    value: v1,
+                    locked: l1,
+                },
+                Self::Plain {
+                    key: k2,
+                    value: v2,
+                    locked: l2,
+                },
+            ) => k1 == k2 && v1 == v2 && l1 == l2,
+            (
+                Self::Secret {
+                    key: k1,
+                    value: v1,
+                    locked: l1,
+                },
+                Self::Secret {
+                    key: k2,
+                    value: v2,
+                    locked: l2,
+                },
+            ) => {
                 k1 == k2
                     && l1 == l2
-                    && v1.as_ref().map(ExposeSecret::expose_secret) == v2.as_ref().map(ExposeSecret::expose_secret)
+                    && v1.as_ref().map(ExposeSecret::expose_secret)
+                        == v2.as_ref().map(ExposeSecret::expose_secret)
             }
             _ => false,
         }
@@ -121,9 +150,12 @@ struct WireOut<'a> {
 impl Serialize for EnvironmentVariable {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let wire = match self {
-            Self::Plain { key, value, locked } => {
-                WireOut { key, value: Some(value), locked: *locked, secret: None }
-            }
+            Self::Plain { key, value, locked } => WireOut {
+                key,
+                value: Some(value),
+                locked: *locked,
+                secret: None,
+            },
             Self::Secret { key, value, locked } => WireOut {
                 key,
                 value: value.as_ref().map(ExposeSecret::expose_secret),
@@ -148,9 +180,18 @@ struct WireIn {
 
 impl<'de> Deserialize<'de> for EnvironmentVariable {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let WireIn { key, value, locked, secret } = WireIn::deserialize(deserializer)?;
+        let WireIn {
+            key,
+            value,
+            locked,
+            secret,
+        } = WireIn::deserialize(deserializer)?;
         if secret {
-            return Ok(Self::Secret { key, value: value.map(SecretString::from), locked });
+            return Ok(Self::Secret {
+                key,
+                value: value.map(SecretString::from),
+                locked,
+            });
         }
         match value {
             Some(value) => Ok(Self::Plain { key, value, locked }),

@@ -1,6 +1,6 @@
 //! `retryStrategy` of a test-session trigger.
-use serde::{Deserialize, Serialize};
 use super::RetryCondition;
+use serde::{Deserialize, Serialize};
 
 /// How Checkly retries a failed check of a test session.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
