@@ -55,6 +55,11 @@ pub mod types;
 mod validate;
 mod wait;
 
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, ENV_ACCOUNT_ID, ENV_API_KEY, ENV_API_URL};
 pub use error::{Error, Result};

@@ -1,0 +1,228 @@
+//! One view of a test session, whichever endpoint it came from (trigger,
+//! retrieve or completion), and the rows reporters show: one per FINAL result.
+
+use chrono::{DateTime, Utc};
+use checkly::types::{
+    AwaitTestSessionCompletionResponse, CheckType, FindOneTestSessionResponse, ResultType, TestSessionResult,
+    TestSessionStatus, TriggerTestSessionResponse,
+};
+use uuid::Uuid;
+
+/// A test session as last seen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionView {
+    /// `testSessionId`.
+    pub id: Uuid,
+    /// `name`.
+    pub name: String,
+    /// `testSessionLink`.
+    pub link: String,
+    /// `status`.
+    pub status: TestSessionStatus,
+    /// `startedAt`.
+    pub started_at: DateTime<Utc>,
+    /// `stoppedAt`, once finished.
+    pub stopped_at: Option<DateTime<Utc>>,
+    /// `timeElapsed`, in milliseconds.
+    pub time_elapsed_ms: f64,
+    /// Every result so far (FINAL, ATTEMPT and PENDING).
+    pub results: Vec<TestSessionResult>,
+}
+
+macro_rules! session_from {
+    ($($response:ty => $stopped:expr),+ $(,)?) => {$(
+        impl From<$response> for SessionView {
+            fn from(r: $response) -> Self {
+                Self {
+                    id: r.test_session_id,
+                    name: r.name,
+                    link: r.test_session_link,
+                    status: r.status,
+                    started_at: r.started_at,
+                    stopped_at: $stopped(r.stopped_at),
+                    time_elapsed_ms: r.time_elapsed,
+                    results: r.results,
+                }
+            }
+        }
+    )+};
+}
+
+session_from! {
+    TriggerTestSessionResponse => |s: Option<DateTime<Utc>>| s,
+    FindOneTestSessionResponse => |s: Option<DateTime<Utc>>| s,
+    AwaitTestSessionCompletionResponse => Some,
+}
+
+impl SessionView {
+    /// Whether the session has finished.
+    pub fn is_finished(&self) -> bool {
+        self.status != TestSessionStatus::Running
+    }
+
+    /// The rows of the finished results, sorted by name, location and id.
+    pub fn final_rows(&self) -> Vec<ResultRow> {
+        let mut rows: Vec<ResultRow> = self
+            .results
+            .iter()
+            .filter(|r| is_final(r))
+            .map(|r| ResultRow::new(r, self.attempts_of(r)))
+            .collect();
+        rows.sort_by(|a, b| (&a.name, &a.location, a.id).cmp(&(&b.name, &b.location, b.id)));
+        rows
+    }
+
+    /// Attempts a FINAL result took: its ATTEMPT results (same check, same
+    /// location) plus itself.
+    pub fn attempts_of(&self, result: &TestSessionResult) -> u32 {
+        let same_check = |other: &&TestSessionResult| match (other.check_id, result.check_id) {
+            (Some(a), Some(b)) => a == b,
+            _ => other.name == result.name,
+        };
+        let earlier = self
+            .results
+            .iter()
+            .filter(|r| r.result_type == Some(ResultType::Attempt))
+            .filter(same_check)
+            .filter(|r| r.run_location == result.run_location)
+            .count();
+        u32::try_from(earlier).unwrap_or(u32::MAX).saturating_add(1)
+    }
+
+    /// How long the session ran (or has run), in milliseconds.
+    pub fn duration_ms(&self) -> u64 {
+        match self.stopped_at {
+            Some(stop) => millis(stop - self.started_at),
+            None => self.time_elapsed_ms.max(0.0) as u64,
+        }
+    }
+}
+
+/// Whether a result is the final word on its check: FINAL (or untyped) and no longer running.
+pub fn is_final(result: &TestSessionResult) -> bool {
+    let final_type = matches!(result.result_type, None | Some(ResultType::Final));
+    final_type && result.status != TestSessionStatus::Running
+}
+
+/// The verdict of one result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Passed.
+    Passed,
+    /// Passed, but slower than its degraded threshold.
+    Degraded,
+    /// Failed or errored.
+    Failed,
+    /// Cancelled or aborted.
+    Cancelled,
+}
+
+impl Verdict {
+    /// The word reports use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Passed => "PASSED",
+            Verdict::Degraded => "DEGRADED",
+            Verdict::Failed => "FAILED",
+            Verdict::Cancelled => "CANCELLED",
+        }
+    }
+
+    /// Whether this counts as a failure of the run.
+    pub fn is_failure(self) -> bool {
+        matches!(self, Verdict::Failed | Verdict::Cancelled)
+    }
+}
+
+/// One finished check, as reporters show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultRow {
+    /// `testSessionResultId`.
+    pub id: Uuid,
+    /// `checkId`.
+    pub check_id: Option<Uuid>,
+    /// `name` (or the check id, or "unnamed check").
+    pub name: String,
+    /// `checkType`.
+    pub check_type: CheckType,
+    /// `runLocation` ("" when absent).
+    pub location: String,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The result's `status` as sent.
+    pub status: TestSessionStatus,
+    /// How long it ran, in milliseconds, when known.
+    pub duration_ms: Option<u64>,
+    /// `testSessionResultLink`.
+    pub link: String,
+    /// Attempts it took (1 without retries).
+    pub attempts: u32,
+    /// The raw result.
+    pub result: TestSessionResult,
+}
+
+impl ResultRow {
+    /// The row of one result.
+    pub fn new(result: &TestSessionResult, attempts: u32) -> Self {
+        let verdict = if result.aborted || result.status == TestSessionStatus::Cancelled {
+            Verdict::Cancelled
+        } else if result.has_failures || result.has_errors || result.status == TestSessionStatus::Failed {
+            Verdict::Failed
+        } else if result.is_degraded {
+            Verdict::Degraded
+        } else {
+            Verdict::Passed
+        };
+        let duration_ms = match (result.started_at, result.stopped_at) {
+            (Some(start), Some(stop)) if stop >= start => Some(millis(stop - start)),
+            _ => result.response_time.filter(|t| t.is_finite() && *t >= 0.0).map(|t| t.round() as u64),
+        };
+        let name = result
+            .name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .or_else(|| result.check_id.map(|id| id.to_string()))
+            .unwrap_or_else(|| "unnamed check".to_string());
+        Self {
+            id: result.test_session_result_id,
+            check_id: result.check_id,
+            name,
+            check_type: result.check_type.clone(),
+            location: result.run_location.clone().unwrap_or_default(),
+            verdict,
+            status: result.status.clone(),
+            duration_ms,
+            link: result.test_session_result_link.clone(),
+            attempts,
+            result: result.clone(),
+        }
+    }
+}
+
+fn millis(delta: chrono::TimeDelta) -> u64 {
+    u64::try_from(delta.num_milliseconds()).unwrap_or(0)
+}
+
+/// Formats milliseconds for people: `850ms`, `4.2s`, `2m 05s`.
+pub fn human_duration(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms < 60_000 {
+        format!("{:.1}s", ms as f64 / 1000.0)
+    } else {
+        let secs = ms / 1000;
+        format!("{}m {:02}s", secs / 60, secs % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(human_duration(850), "850ms");
+        assert_eq!(human_duration(4_249), "4.2s");
+        assert_eq!(human_duration(125_000), "2m 05s");
+    }
+}
