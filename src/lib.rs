@@ -67,4 +67,4 @@ pub use hooks::ClientState;
 pub use pagination::{ListTestSessions, Paginator};
 pub use retry::RetryConfig;
 pub use validate::ValidationError;
-pub use wait::{MAX_POLL_SECONDS, Waited, Waiter};
+pub use wait::{MAX_POLL_SECONDS, MIN_POLL_INTERVAL, Waited, Waiter};

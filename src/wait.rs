@@ -2,7 +2,10 @@
 //!
 //! Each poll asks the server to hold the request up to `maxWaitSeconds`
 //! (30 by default, less when less time is left). A 408 means "still
-//! running": the waiter asks again at once (after `Retry-After`, if sent).
+//! running": the waiter asks again at once, after `Retry-After` if the server
+//! sent one, or after [`MIN_POLL_INTERVAL`] if the 408 came back in less than
+//! half the time asked for (a server or proxy that does not hold the request
+//! must not be polled in a tight loop).
 //! Any other error ends the wait. When `max` has passed the waiter stops with
 //! [`Error::WaitTimeout`], which reports the time spent and the polls made.
 
@@ -19,6 +22,9 @@ use crate::types::{AwaitCheckSessionCompletionResponse, AwaitTestSessionCompleti
 
 /// The longest `maxWaitSeconds` the API accepts.
 pub const MAX_POLL_SECONDS: u32 = 30;
+
+/// The pause after a 408 that came back early; see the module docs.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
 
 type Poll<'a, T> = fn(&'a Client, Uuid, u32) -> BoxFuture<'a, Result<T>>;
 
@@ -125,6 +131,7 @@ impl<'a, T> Waiter<'a, T> {
             let left_seconds = left_seconds + u32::from(left.subsec_nanos() > 0);
             let seconds = self.poll_seconds.min(left_seconds).max(1);
             polls += 1;
+            let asked_at = self.clock.now();
             match (self.poll)(self.client, self.id, seconds).await {
                 Ok(value) => {
                     let elapsed = self.clock.now().saturating_sub(start);
@@ -135,8 +142,15 @@ impl<'a, T> Waiter<'a, T> {
                     });
                 }
                 Err(error) if error.status().is_some_and(|s| s.as_u16() == 408) => {
-                    if let Some(pause) = error.retry_after() {
-                        let left = max.saturating_sub(self.clock.now().saturating_sub(start));
+                    let took = self.clock.now().saturating_sub(asked_at);
+                    let early = took < Duration::from_secs(u64::from(seconds)) / 2;
+                    let pause = match error.retry_after() {
+                        Some(pause) => pause,
+                        None if early => MIN_POLL_INTERVAL,
+                        None => Duration::ZERO,
+                    };
+                    let left = max.saturating_sub(self.clock.now().saturating_sub(start));
+                    if !pause.is_zero() && !left.is_zero() {
                         self.clock.sleep(pause.min(left)).await;
                     }
                 }

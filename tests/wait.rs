@@ -141,6 +141,34 @@ async fn honours_retry_after_on_408() {
 }
 
 #[tokio::test]
+async fn an_early_408_is_not_polled_in_a_tight_loop() {
+    let server = MockServer::start().await;
+    let clock = Arc::new(ManualClock::default());
+    // The server answers 408 at once (the fake clock does not move).
+    Mock::given(method("GET"))
+        .respond_with(still_running())
+        .up_to_n_times(3)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(session("PASSED")))
+        .mount(&server)
+        .await;
+    let done = client(&server)
+        .wait_for_test_session(SESSION_ID.parse().unwrap())
+        .clock(clock.clone())
+        .wait(Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(done.polls, 4);
+    assert_eq!(
+        clock.now(),
+        3 * checkly::MIN_POLL_INTERVAL,
+        "paused after each early 408"
+    );
+}
+
+#[tokio::test]
 async fn any_other_error_ends_the_wait() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
