@@ -4,10 +4,13 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use uuid::Uuid;
 
-use crate::parse::{EnvPair, TagGroup, parse_env_pair, parse_retry_strategy, parse_tag_group, parse_time};
+use crate::parse::{
+    EnvPair, TagGroup, parse_env_pair, parse_retry_strategy, parse_speed, parse_tag_group,
+    parse_time,
+};
 use checkly::types::RetryStrategy;
 
 /// Trigger, follow and gate on Checkly test sessions.
@@ -15,7 +18,12 @@ use checkly::types::RetryStrategy;
 /// Credentials come from --api-key/--account-id or CHECKLY_API_KEY/CHECKLY_ACCOUNT_ID.
 /// Try it offline with `checkly demo -t production`.
 #[derive(Debug, Parser)]
-#[command(name = "checkly", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "checkly",
+    version,
+    propagate_version = true,
+    verbatim_doc_comment
+)]
 pub struct Cli {
     /// Flags every command takes.
     #[command(flatten)]
@@ -27,15 +35,34 @@ pub struct Cli {
 
 /// Credentials, API location and verbosity, accepted by every command.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Checkly API key (never printed)
-    #[arg(long, global = true, env = "CHECKLY_API_KEY", hide_env_values = true, value_name = "KEY")]
+    #[arg(
+        long,
+        global = true,
+        env = "CHECKLY_API_KEY",
+        hide_env_values = true,
+        value_name = "KEY"
+    )]
     pub api_key: Option<String>,
     /// Checkly account id (a UUID)
-    #[arg(long, global = true, env = "CHECKLY_ACCOUNT_ID", hide_env_values = true, value_name = "UUID")]
+    #[arg(
+        long,
+        global = true,
+        env = "CHECKLY_ACCOUNT_ID",
+        hide_env_values = true,
+        value_name = "UUID"
+    )]
     pub account_id: Option<String>,
     /// Base URL of the API [default: https://api.checklyhq.com]
-    #[arg(long, global = true, env = "CHECKLY_API_URL", hide_env_values = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "CHECKLY_API_URL",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub api_url: Option<String>,
     /// Print more: request details, and the cause chain of errors
     #[arg(short, long, global = true)]
@@ -54,6 +81,12 @@ pub enum Command {
     #[command(subcommand)]
     CheckSessions(CheckSessionsCommand),
     /// Run `trigger` offline against the bundled mock API (try `-t production` or `-t failing`)
+    ///
+    /// Starts the bundled mock API in this process, with a sped-up clock, and runs the trigger
+    /// flow against it with the mock's credentials (--api-key, --account-id and --api-url are
+    /// ignored). Demo tags: production (all pass), failing, flaky (passes with --retries 1),
+    /// degraded, slow, staging, api, browser.
+    #[command(verbatim_doc_comment)]
     Demo(DemoArgs),
     /// Serve the bundled mock API in the foreground
     Mock(MockArgs),
@@ -79,15 +112,22 @@ pub enum ReporterKind {
 /// Flags of `trigger` (and `demo`).
 #[derive(Debug, Clone, Args)]
 pub struct TriggerArgs {
-    /// Run the checks with these tags: commas mean AND, repeating the flag means OR
-    /// (e.g. `-t production,api -t smoke`); a tag `!name` excludes checks with that tag
-    #[arg(short = 't', long = "tags", value_name = "TAG[,TAG...]", value_parser = parse_tag_group)]
+    /// Run the checks with these tags (commas: AND; repeating the flag: OR)
+    ///
+    /// `-t production,api -t smoke` runs the checks tagged both production and api, and those
+    /// tagged smoke. A tag written `!name` excludes the checks tagged `name`.
+    #[arg(short = 't', long = "tags", value_name = "TAG[,TAG...]", value_parser = parse_tag_group, verbatim_doc_comment)]
     pub tags: Vec<TagGroup>,
     /// Run this check (repeatable)
     #[arg(long = "check-id", value_name = "UUID")]
     pub check_ids: Vec<Uuid>,
     /// Public location to run the checks in
-    #[arg(short = 'l', long, value_name = "REGION", default_value = "eu-central-1")]
+    #[arg(
+        short = 'l',
+        long,
+        value_name = "REGION",
+        default_value = "eu-central-1"
+    )]
     pub location: String,
     /// Private location (slug) to run the checks in, instead of --location
     #[arg(long, value_name = "SLUG", conflicts_with = "location")]
@@ -99,15 +139,27 @@ pub struct TriggerArgs {
     #[arg(long, value_name = "PATH")]
     pub env_file: Option<PathBuf>,
     /// Name of the test session
-    #[arg(short = 'n', long, value_name = "NAME", default_value = "Triggered Session")]
+    #[arg(
+        short = 'n',
+        long,
+        value_name = "NAME",
+        default_value = "Triggered Session"
+    )]
     pub test_session_name: String,
     /// Retry failed checks up to N times (FIXED strategy; 0 = no retries)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=3), conflicts_with = "retry_strategy")]
     pub retries: Option<u32>,
-    /// Full retry strategy: `fixed|linear|exponential[:KEY=VALUE,...]` with keys max-retries,
-    /// base-backoff, max-duration, same-region, only-on; or `single-retry[:base-backoff=..,
-    /// same-region=..,only-on=..]`. E.g. `linear:max-retries=3,base-backoff=30,only-on=NETWORK_ERROR`
-    #[arg(long, value_name = "STRATEGY", value_parser = parse_retry_strategy)]
+    /// Retry strategy, e.g. `linear:max-retries=3,base-backoff=30` or `single-retry`
+    ///
+    /// TYPE[:KEY=VALUE,...] where TYPE is fixed, linear, exponential or single-retry.
+    /// Keys (optional; the API's defaults apply to those left out):
+    ///   max-retries=N        retries at most, 1 to 10 (not for single-retry)
+    ///   base-backoff=SECS    seconds before the first retry
+    ///   max-duration=SECS    seconds all retries may take, 0 to 600 (not for single-retry)
+    ///   same-region=BOOL     retry in the same region (true or false)
+    ///   only-on=COND[+COND]  retry only on these failures, e.g. NETWORK_ERROR
+    /// Not together with --retries.
+    #[arg(long, value_name = "STRATEGY", value_parser = parse_retry_strategy, verbatim_doc_comment)]
     pub retry_strategy: Option<RetryStrategy>,
     /// Give up waiting after this many seconds (exit 1)
     #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
@@ -125,13 +177,19 @@ pub struct TriggerArgs {
     #[arg(short, long)]
     pub detach: bool,
     /// How to report (repeatable or comma separated) [default: ci when CI is set, else list]
-    #[arg(short = 'r', long = "reporter", value_name = "REPORTER", value_enum, value_delimiter = ',')]
+    #[arg(
+        short = 'r',
+        long = "reporter",
+        value_name = "REPORTER",
+        value_enum,
+        value_delimiter = ','
+    )]
     pub reporters: Vec<ReporterKind>,
     /// Write the JUnit report to this file (implies `--reporter junit`)
     #[arg(long, value_name = "PATH")]
     pub junit_file: Option<PathBuf>,
     /// Seconds each completion long poll may wait (1 to 30)
-    #[arg(long, hide = true, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=30))]
+    #[arg(long, hide = true, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=30))]
     pub poll_seconds: u32,
 }
 
@@ -196,7 +254,13 @@ pub enum ProviderArg {
 #[derive(Debug, Clone, Args)]
 pub struct ListArgs {
     /// Only sessions with this status (repeatable or comma separated)
-    #[arg(long, value_name = "STATUS", value_enum, ignore_case = true, value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "STATUS",
+        value_enum,
+        ignore_case = true,
+        value_delimiter = ','
+    )]
     pub status: Vec<StatusArg>,
     /// Only sessions of this Git branch (repeatable)
     #[arg(long, value_name = "BRANCH")]
@@ -205,7 +269,13 @@ pub struct ListArgs {
     #[arg(long, value_name = "USER")]
     pub user: Vec<String>,
     /// Only sessions from this provider (repeatable or comma separated)
-    #[arg(long, value_name = "PROVIDER", value_enum, ignore_case = true, value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "PROVIDER",
+        value_enum,
+        ignore_case = true,
+        value_delimiter = ','
+    )]
     pub provider: Vec<ProviderArg>,
     /// Also include sessions with no commit owner and no invoking user
     #[arg(long)]
@@ -263,7 +333,7 @@ pub struct CancelArgs {
     #[arg(value_name = "ID")]
     pub id: Uuid,
     /// Cancel only this result sequence (repeatable); without it, everything still running
-    #[arg(long = "sequence-id", value_name = "UUID", num_args = 1.., action = ArgAction::Append)]
+    #[arg(long = "sequence-id", value_name = "UUID")]
     pub sequence_ids: Vec<Uuid>,
 }
 
@@ -281,7 +351,7 @@ pub enum CheckSessionsCommand {
 /// Flags of `check-sessions trigger`.
 #[derive(Debug, Clone, Args)]
 pub struct CheckTriggerArgs {
-    /// Run the checks with these tags: commas mean AND, repeating the flag means OR
+    /// Run the checks with these tags (commas: AND; repeating the flag: OR; `!tag`: NOT)
     #[arg(short = 't', long = "tags", value_name = "TAG[,TAG...]", value_parser = parse_tag_group)]
     pub tags: Vec<TagGroup>,
     /// Run this check (repeatable)
@@ -330,7 +400,7 @@ pub struct CheckWaitArgs {
 #[derive(Debug, Clone, Args)]
 pub struct DemoArgs {
     /// How much faster than real time the mock runs checks
-    #[arg(long, value_name = "FACTOR", default_value_t = 10.0)]
+    #[arg(long, value_name = "FACTOR", default_value_t = 10.0, value_parser = parse_speed)]
     pub speed: f64,
     /// The trigger flags
     #[command(flatten)]
@@ -340,11 +410,11 @@ pub struct DemoArgs {
 /// Flags of `mock`.
 #[derive(Debug, Clone, Args)]
 pub struct MockArgs {
-    /// Port to listen on (0 picks a free one)
-    #[arg(long, short = 'p', value_name = "PORT", default_value_t = 0)]
+    /// Port to listen on, on 127.0.0.1 (0 picks a free one)
+    #[arg(long, short = 'p', value_name = "PORT", default_value_t = 4010)]
     pub port: u16,
     /// How much faster than real time checks run
-    #[arg(long, value_name = "FACTOR", default_value_t = 1.0)]
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.0, value_parser = parse_speed)]
     pub speed: f64,
     /// Finished test sessions to seed the history with
     #[arg(long, value_name = "N")]

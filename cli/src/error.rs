@@ -43,7 +43,10 @@ pub struct UsageError {
 impl UsageError {
     /// A usage error for `flag`.
     pub fn new(flag: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { flag: flag.into(), message: message.into() }
+        Self {
+            flag: flag.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -133,7 +136,9 @@ pub fn classify(err: &anyhow::Error) -> (Exit, String) {
             return (Exit::Usage, usage.to_string());
         }
         match cause.downcast_ref::<checkly::Error>() {
-            Some(checkly::Error::Validation(v)) => return (Exit::Usage, usage_for_validation(v).to_string()),
+            Some(checkly::Error::Validation(v)) => {
+                return (Exit::Usage, usage_for_validation(v).to_string());
+            }
             Some(checkly::Error::Config { name, problem }) => {
                 let flag = flag_for_setting(name);
                 let message = if problem.starts_with("is not set") {
@@ -177,10 +182,16 @@ mod tests {
         assert_eq!(flag_for_field("name"), Some("--test-session-name"));
         assert_eq!(flag_for_field("runLocation"), Some("--location"));
         assert_eq!(flag_for_field("environmentVariables[0].key"), Some("--env"));
-        assert_eq!(flag_for_field("retryStrategy.maxRetries"), Some("--retry-strategy"));
+        assert_eq!(
+            flag_for_field("retryStrategy.maxRetries"),
+            Some("--retry-strategy")
+        );
         assert_eq!(flag_for_field("target.matchTags[0][1]"), Some("--tags"));
         assert_eq!(flag_for_field("target.checkId[0]"), Some("--check-id"));
-        assert_eq!(flag_for_field("metadata.commitMessage"), Some("CHECKLY_REPO_COMMIT_MESSAGE"));
+        assert_eq!(
+            flag_for_field("metadata.commitMessage"),
+            Some("CHECKLY_REPO_COMMIT_MESSAGE")
+        );
         assert_eq!(flag_for_field("textSearch"), Some("--search"));
         assert_eq!(flag_for_field("somethingNew"), None);
     }
@@ -193,14 +204,23 @@ mod tests {
         });
         let (exit, message) = classify(&err);
         assert_eq!(exit, Exit::Usage);
-        assert_eq!(message, "missing --api-key: pass --api-key or set CHECKLY_API_KEY");
+        assert_eq!(
+            message,
+            "missing --api-key: pass --api-key or set CHECKLY_API_KEY"
+        );
     }
 
     #[test]
     fn other_errors_exit_one_with_their_first_cause() {
         let err = anyhow::anyhow!("root cause").context("could not do it");
-        assert_eq!(classify(&err), (Exit::Failure, "could not do it: root cause".to_string()));
+        assert_eq!(
+            classify(&err),
+            (Exit::Failure, "could not do it: root cause".to_string())
+        );
         let usage = anyhow::Error::new(UsageError::new("--env", "bad")).context("outer");
-        assert_eq!(classify(&usage), (Exit::Usage, "invalid value for --env: bad".to_string()));
+        assert_eq!(
+            classify(&usage),
+            (Exit::Usage, "invalid value for --env: bad".to_string())
+        );
     }
 }

@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use anyhow::Context;
-use chrono::{DateTime, TimeZone, Utc};
 use checkly::types::{BackoffRetry, RetryCondition, RetryStrategy, SingleRetry};
+use chrono::{DateTime, TimeZone, Utc};
 
 use crate::error::UsageError;
 
@@ -28,7 +28,9 @@ pub fn parse_tag_group(value: &str) -> Result<TagGroup, String> {
         return Err("expected at least one tag, e.g. `production` or `production,api`".into());
     }
     if let Some(bad) = tags.iter().find(|tag| *tag == "!") {
-        return Err(format!("`{bad}` is not a tag: write `!name` to exclude checks tagged `name`"));
+        return Err(format!(
+            "`{bad}` is not a tag: write `!name` to exclude checks tagged `name`"
+        ));
     }
     Ok(TagGroup(tags))
 }
@@ -45,7 +47,10 @@ pub struct EnvPair {
 /// Parses `KEY=VALUE` (the value may contain `=`).
 pub fn parse_env_pair(value: &str) -> Result<EnvPair, String> {
     match value.split_once('=') {
-        Some((key, val)) => Ok(EnvPair { key: key.trim().to_string(), value: val.to_string() }),
+        Some((key, val)) => Ok(EnvPair {
+            key: key.trim().to_string(),
+            value: val.to_string(),
+        }),
         None => Err(format!("expected KEY=VALUE, got `{value}` (no `=`)")),
     }
 }
@@ -53,8 +58,9 @@ pub fn parse_env_pair(value: &str) -> Result<EnvPair, String> {
 /// Reads a dotenv file: `KEY=VALUE` lines, `#` comments, blank lines, an
 /// optional `export ` prefix and optional matching quotes around the value.
 pub fn read_env_file(path: &Path) -> anyhow::Result<Vec<EnvPair>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| UsageError::new("--env-file", format!("cannot read {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        UsageError::new("--env-file", format!("cannot read {}: {e}", path.display()))
+    })?;
     parse_env_file(&text).with_context(|| format!("in {}", path.display()))
 }
 
@@ -70,7 +76,10 @@ pub fn parse_env_file(text: &str) -> Result<Vec<EnvPair>, UsageError> {
         let Some((key, value)) = line.split_once('=') else {
             return Err(UsageError::new(
                 "--env-file",
-                format!("line {}: expected KEY=VALUE, got a line without `=`", index + 1),
+                format!(
+                    "line {}: expected KEY=VALUE, got a line without `=`",
+                    index + 1
+                ),
             ));
         };
         let value = value.trim();
@@ -78,7 +87,10 @@ pub fn parse_env_file(text: &str) -> Result<Vec<EnvPair>, UsageError> {
             .iter()
             .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)))
             .unwrap_or(value);
-        pairs.push(EnvPair { key: key.trim().to_string(), value: unquoted.to_string() });
+        pairs.push(EnvPair {
+            key: key.trim().to_string(),
+            value: unquoted.to_string(),
+        });
     }
     Ok(pairs)
 }
@@ -109,12 +121,17 @@ pub fn parse_retry_strategy(value: &str) -> Result<RetryStrategy, String> {
         let (key, val) = setting
             .split_once('=')
             .ok_or_else(|| format!("expected KEY=VALUE in `{setting}`"))?;
-        let (key, val) = (key.trim().to_ascii_lowercase().replace('_', "-"), val.trim());
+        let (key, val) = (
+            key.trim().to_ascii_lowercase().replace('_', "-"),
+            val.trim(),
+        );
         match key.as_str() {
             "max-retries" if !single => backoff.max_retries = Some(number(&key, val)?),
             "max-duration" if !single => backoff.max_duration_seconds = Some(number(&key, val)?),
             "max-retries" | "max-duration" => {
-                return Err(format!("`{key}` does not apply to single-retry (it retries once)"));
+                return Err(format!(
+                    "`{key}` does not apply to single-retry (it retries once)"
+                ));
             }
             "base-backoff" => {
                 let secs: f64 = val
@@ -139,7 +156,9 @@ pub fn parse_retry_strategy(value: &str) -> Result<RetryStrategy, String> {
                     .map(|c| RetryCondition::from(c.to_ascii_uppercase().replace('-', "_")))
                     .collect();
                 if conditions.is_empty() {
-                    return Err(format!("`{key}` needs a condition, e.g. only-on=NETWORK_ERROR"));
+                    return Err(format!(
+                        "`{key}` needs a condition, e.g. only-on=NETWORK_ERROR"
+                    ));
                 }
                 backoff.only_on = Some(conditions);
             }
@@ -172,7 +191,20 @@ fn number(key: &str, val: &str) -> Result<u32, String> {
 
 /// The strategy `--retries N` stands for: FIXED with `maxRetries` N, none for 0.
 pub fn retries_shorthand(retries: u32) -> Option<RetryStrategy> {
-    (retries > 0).then(|| RetryStrategy::Fixed(BackoffRetry { max_retries: Some(retries), ..BackoffRetry::default() }))
+    (retries > 0).then(|| {
+        RetryStrategy::Fixed(BackoffRetry {
+            max_retries: Some(retries),
+            ..BackoffRetry::default()
+        })
+    })
+}
+
+/// Parses a speed factor: a finite number greater than 0.
+pub fn parse_speed(value: &str) -> Result<f64, String> {
+    match value.trim().parse::<f64>() {
+        Ok(speed) if speed.is_finite() && speed > 0.0 => Ok(speed),
+        _ => Err(format!("expected a number greater than 0, got `{value}`")),
+    }
 }
 
 /// Parses a time given as RFC 3339 (`2026-05-01T12:00:00Z`), a date
@@ -192,7 +224,9 @@ pub fn parse_time(value: &str) -> Result<DateTime<Utc>, String> {
         let midnight = date.and_hms_opt(0, 0, 0).ok_or("invalid date")?;
         return Ok(Utc.from_utc_datetime(&midnight));
     }
-    Err(format!("expected RFC 3339 (2026-05-01T12:00:00Z), a date (2026-05-01) or unix seconds, got `{value}`"))
+    Err(format!(
+        "expected RFC 3339 (2026-05-01T12:00:00Z), a date (2026-05-01) or unix seconds, got `{value}`"
+    ))
 }
 
 #[cfg(test)]
@@ -202,23 +236,43 @@ mod tests {
 
     #[test]
     fn tag_groups() {
-        assert_eq!(parse_tag_group("a, b,!c").unwrap(), TagGroup(vec!["a".into(), "b".into(), "!c".into()]));
+        assert_eq!(
+            parse_tag_group("a, b,!c").unwrap(),
+            TagGroup(vec!["a".into(), "b".into(), "!c".into()])
+        );
         assert!(parse_tag_group(" , ").is_err());
         assert!(parse_tag_group("a,!").is_err());
     }
 
     #[test]
     fn env_pairs() {
-        assert_eq!(parse_env_pair("A=b=c").unwrap(), EnvPair { key: "A".into(), value: "b=c".into() });
+        assert_eq!(
+            parse_env_pair("A=b=c").unwrap(),
+            EnvPair {
+                key: "A".into(),
+                value: "b=c".into()
+            }
+        );
         assert_eq!(parse_env_pair("=v").unwrap().key, "");
-        assert!(parse_env_pair("NOEQUALS").unwrap_err().contains("KEY=VALUE"));
+        assert!(
+            parse_env_pair("NOEQUALS")
+                .unwrap_err()
+                .contains("KEY=VALUE")
+        );
     }
 
     #[test]
     fn env_files() {
-        let pairs = parse_env_file("# comment\n\nexport A=1\nB = \"two words\"\nC='x'\nD=\n").unwrap();
-        let flat: Vec<_> = pairs.iter().map(|p| (p.key.as_str(), p.value.as_str())).collect();
-        assert_eq!(flat, [("A", "1"), ("B", "two words"), ("C", "x"), ("D", "")]);
+        let pairs =
+            parse_env_file("# comment\n\nexport A=1\nB = \"two words\"\nC='x'\nD=\n").unwrap();
+        let flat: Vec<_> = pairs
+            .iter()
+            .map(|p| (p.key.as_str(), p.value.as_str()))
+            .collect();
+        assert_eq!(
+            flat,
+            [("A", "1"), ("B", "two words"), ("C", "x"), ("D", "")]
+        );
         let err = parse_env_file("A=1\nnope\n").unwrap_err();
         assert_eq!(err.flag, "--env-file");
         assert!(err.message.contains("line 2"), "{}", err.message);
@@ -240,19 +294,44 @@ mod tests {
             serde_json::json!({"type": "SINGLE_RETRY"})
         );
         assert_eq!(
-            serde_json::to_value(parse_retry_strategy("SINGLE_RETRY:base-backoff=5").unwrap()).unwrap(),
+            serde_json::to_value(parse_retry_strategy("SINGLE_RETRY:base-backoff=5").unwrap())
+                .unwrap(),
             serde_json::json!({"type": "SINGLE_RETRY", "baseBackoffSeconds": 5.0})
         );
         assert_eq!(
             serde_json::to_value(parse_retry_strategy("exponential").unwrap()).unwrap(),
             serde_json::json!({"type": "EXPONENTIAL"})
         );
-        assert!(parse_retry_strategy("sometimes").unwrap_err().contains("unknown strategy"));
-        assert!(parse_retry_strategy("fixed:max-retries=x").unwrap_err().contains("whole number"));
-        assert!(parse_retry_strategy("fixed:colour=red").unwrap_err().contains("unknown setting"));
-        assert!(parse_retry_strategy("single-retry:max-retries=2").unwrap_err().contains("single-retry"));
-        assert!(parse_retry_strategy("fixed:same-region=maybe").unwrap_err().contains("true or false"));
-        assert!(parse_retry_strategy("fixed:max-retries").unwrap_err().contains("KEY=VALUE"));
+        assert!(
+            parse_retry_strategy("sometimes")
+                .unwrap_err()
+                .contains("unknown strategy")
+        );
+        assert!(
+            parse_retry_strategy("fixed:max-retries=x")
+                .unwrap_err()
+                .contains("whole number")
+        );
+        assert!(
+            parse_retry_strategy("fixed:colour=red")
+                .unwrap_err()
+                .contains("unknown setting")
+        );
+        assert!(
+            parse_retry_strategy("single-retry:max-retries=2")
+                .unwrap_err()
+                .contains("single-retry")
+        );
+        assert!(
+            parse_retry_strategy("fixed:same-region=maybe")
+                .unwrap_err()
+                .contains("true or false")
+        );
+        assert!(
+            parse_retry_strategy("fixed:max-retries")
+                .unwrap_err()
+                .contains("KEY=VALUE")
+        );
     }
 
     #[test]
@@ -260,14 +339,20 @@ mod tests {
         assert_eq!(retries_shorthand(0), None);
         assert_eq!(
             retries_shorthand(2),
-            Some(RetryStrategy::Fixed(BackoffRetry { max_retries: Some(2), ..BackoffRetry::default() }))
+            Some(RetryStrategy::Fixed(BackoffRetry {
+                max_retries: Some(2),
+                ..BackoffRetry::default()
+            }))
         );
     }
 
     #[test]
     fn times() {
         assert_eq!(parse_time("0").unwrap().timestamp(), 0);
-        assert_eq!(parse_time("2026-05-01T12:00:00+02:00").unwrap().timestamp(), 1_777_629_600);
+        assert_eq!(
+            parse_time("2026-05-01T12:00:00+02:00").unwrap().timestamp(),
+            1_777_629_600
+        );
         assert_eq!(parse_time("2026-05-01").unwrap().timestamp(), 1_777_593_600);
         assert!(parse_time("yesterday").is_err());
     }

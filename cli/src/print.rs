@@ -46,7 +46,10 @@ pub struct Printer {
 impl Printer {
     /// A printer; `verbose` enables [`Printer::debug`].
     pub fn new(verbose: bool) -> Self {
-        Self { verbose, spinner: None }
+        Self {
+            verbose,
+            spinner: None,
+        }
     }
 
     /// Whether `-v` was given.

@@ -1,11 +1,12 @@
 //! One view of a test session, whichever endpoint it came from (trigger,
 //! retrieve or completion), and the rows reporters show: one per FINAL result.
 
-use chrono::{DateTime, Utc};
 use checkly::types::{
-    AwaitTestSessionCompletionResponse, CheckType, FindOneTestSessionResponse, ResultType, TestSessionResult,
-    TestSessionStatus, TriggerTestSessionResponse,
+    AwaitCheckSessionCompletionResponse, AwaitTestSessionCompletionResponse, CheckSession,
+    CheckSessionStatus, CheckType, FindOneCheckSessionResponse, FindOneTestSessionResponse,
+    ResultType, TestSessionResult, TestSessionStatus, TriggerTestSessionResponse,
 };
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 /// A test session as last seen.
@@ -55,11 +56,6 @@ session_from! {
 }
 
 impl SessionView {
-    /// Whether the session has finished.
-    pub fn is_finished(&self) -> bool {
-        self.status != TestSessionStatus::Running
-    }
-
     /// The rows of the finished results, sorted by name, location and id.
     pub fn final_rows(&self) -> Vec<ResultRow> {
         let mut rows: Vec<ResultRow> = self
@@ -166,7 +162,10 @@ impl ResultRow {
     pub fn new(result: &TestSessionResult, attempts: u32) -> Self {
         let verdict = if result.aborted || result.status == TestSessionStatus::Cancelled {
             Verdict::Cancelled
-        } else if result.has_failures || result.has_errors || result.status == TestSessionStatus::Failed {
+        } else if result.has_failures
+            || result.has_errors
+            || result.status == TestSessionStatus::Failed
+        {
             Verdict::Failed
         } else if result.is_degraded {
             Verdict::Degraded
@@ -175,7 +174,10 @@ impl ResultRow {
         };
         let duration_ms = match (result.started_at, result.stopped_at) {
             (Some(start), Some(stop)) if stop >= start => Some(millis(stop - start)),
-            _ => result.response_time.filter(|t| t.is_finite() && *t >= 0.0).map(|t| t.round() as u64),
+            _ => result
+                .response_time
+                .filter(|t| t.is_finite() && *t >= 0.0)
+                .map(|t| t.round() as u64),
         };
         let name = result
             .name
@@ -196,6 +198,62 @@ impl ResultRow {
             attempts,
             result: result.clone(),
         }
+    }
+}
+
+/// A check session as last seen, whichever endpoint it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckSessionView {
+    /// `checkSessionId`.
+    pub id: Uuid,
+    /// `checkId`.
+    pub check_id: Uuid,
+    /// `name` (or the check id).
+    pub name: String,
+    /// `checkType`.
+    pub check_type: CheckType,
+    /// `status`.
+    pub status: CheckSessionStatus,
+    /// `checkSessionLink`.
+    pub link: String,
+    /// `runLocations`.
+    pub run_locations: Vec<String>,
+    /// `timeElapsed`, in milliseconds.
+    pub time_elapsed_ms: f64,
+}
+
+macro_rules! check_session_from {
+    ($($response:ty),+ $(,)?) => {$(
+        impl From<$response> for CheckSessionView {
+            fn from(r: $response) -> Self {
+                Self {
+                    id: r.check_session_id,
+                    check_id: r.check_id,
+                    name: r.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| r.check_id.to_string()),
+                    check_type: r.check_type,
+                    status: r.status,
+                    link: r.check_session_link,
+                    run_locations: r.run_locations,
+                    time_elapsed_ms: r.time_elapsed,
+                }
+            }
+        }
+    )+};
+}
+
+check_session_from!(
+    CheckSession,
+    FindOneCheckSessionResponse,
+    AwaitCheckSessionCompletionResponse
+);
+
+impl CheckSessionView {
+    /// Whether the check session passed (degraded counts as passed).
+    pub fn passed(&self) -> bool {
+        matches!(
+            self.status,
+            CheckSessionStatus::Passed | CheckSessionStatus::Degraded
+        )
     }
 }
 

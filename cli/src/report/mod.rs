@@ -9,6 +9,7 @@ mod github;
 pub mod json;
 mod junit;
 mod list;
+pub mod table;
 
 use std::path::Path;
 
@@ -69,7 +70,10 @@ pub struct Summary {
 impl Summary {
     /// Counts `rows`.
     pub fn of(rows: &[ResultRow]) -> Self {
-        let mut s = Summary { total: rows.len(), ..Summary::default() };
+        let mut s = Summary {
+            total: rows.len(),
+            ..Summary::default()
+        };
         for row in rows {
             match row.verdict {
                 Verdict::Passed => s.passed += 1,
@@ -119,9 +123,23 @@ pub struct Report {
 
 impl Report {
     /// A report of `session` (if any) ending with `outcome`.
-    pub fn new(outcome: Outcome, session: Option<SessionView>, fail_on_no_matching: bool, timeout_seconds: u64) -> Self {
-        let rows = session.as_ref().map(SessionView::final_rows).unwrap_or_default();
-        Self { outcome, session, rows, fail_on_no_matching, timeout_seconds }
+    pub fn new(
+        outcome: Outcome,
+        session: Option<SessionView>,
+        fail_on_no_matching: bool,
+        timeout_seconds: u64,
+    ) -> Self {
+        let rows = session
+            .as_ref()
+            .map(SessionView::final_rows)
+            .unwrap_or_default();
+        Self {
+            outcome,
+            session,
+            rows,
+            fail_on_no_matching,
+            timeout_seconds,
+        }
     }
 
     /// The counts of the rows.
@@ -150,7 +168,9 @@ impl Report {
                 "Test session \"{name}\" still RUNNING after the {} s timeout",
                 self.timeout_seconds
             ),
-            Outcome::NoMatchingChecks => format!("Test session \"{name}\" ran no checks: no matching checks"),
+            Outcome::NoMatchingChecks => {
+                format!("Test session \"{name}\" ran no checks: no matching checks")
+            }
             _ => format!(
                 "Test session \"{name}\" {} in {}",
                 session.status,
@@ -171,7 +191,11 @@ pub fn choose(asked: &[ReporterKind], junit_file: Option<&Path>, ci: bool) -> Ve
         }
     }
     if kinds.is_empty() {
-        kinds.push(if ci { ReporterKind::Ci } else { ReporterKind::List });
+        kinds.push(if ci {
+            ReporterKind::Ci
+        } else {
+            ReporterKind::List
+        });
     }
     if junit_file.is_some() && !kinds.contains(&ReporterKind::Junit) {
         kinds.push(ReporterKind::Junit);
@@ -185,7 +209,12 @@ pub fn running_in_ci() -> bool {
 }
 
 /// Renders `report` with each reporter: to stdout, or JUnit to `junit_file`.
-pub fn emit(report: &Report, kinds: &[ReporterKind], junit_file: Option<&Path>, printer: &Printer) -> anyhow::Result<()> {
+pub fn emit(
+    report: &Report,
+    kinds: &[ReporterKind],
+    junit_file: Option<&Path>,
+    printer: &Printer,
+) -> anyhow::Result<()> {
     for kind in kinds {
         match kind {
             ReporterKind::List => printer.out(&list::render(report)),
@@ -210,9 +239,11 @@ pub fn emit(report: &Report, kinds: &[ReporterKind], junit_file: Option<&Path>, 
 
 fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("could not create {}", dir.display()))?;
     }
-    std::fs::write(path, text).with_context(|| format!("could not write the JUnit report to {}", path.display()))
+    std::fs::write(path, text)
+        .with_context(|| format!("could not write the JUnit report to {}", path.display()))
 }
 
 /// The symbol and style of a verdict (`unicode` for the list reporter).
@@ -270,13 +301,21 @@ mod tests {
         assert_eq!(choose(&[], None, false), [List]);
         assert_eq!(choose(&[], None, true), [Ci]);
         assert_eq!(choose(&[Json, List, Json], None, true), [Json, List]);
-        assert_eq!(choose(&[Dot], Some(Path::new("r.xml")), false), [Dot, Junit]);
+        assert_eq!(
+            choose(&[Dot], Some(Path::new("r.xml")), false),
+            [Dot, Junit]
+        );
         assert_eq!(choose(&[], Some(Path::new("r.xml")), false), [List, Junit]);
     }
 
     #[test]
     fn summaries_skip_zero_counts() {
-        let s = Summary { total: 3, passed: 2, failed: 1, ..Summary::default() };
+        let s = Summary {
+            total: 3,
+            passed: 2,
+            failed: 1,
+            ..Summary::default()
+        };
         assert_eq!(s.sentence(), "3 checks: 2 passed, 1 failed");
         assert_eq!(Summary::default().sentence(), "0 checks");
     }

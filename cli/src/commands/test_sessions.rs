@@ -1,0 +1,184 @@
+//! `checkly test-sessions list|get|cancel`.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use checkly::Client;
+use checkly::types::{ListTestSessionsResponse, TestSessionProvider, TestSessionStatus};
+use futures::TryStreamExt;
+use tokio::sync::mpsc;
+
+use crate::cli::{
+    CancelArgs, GetArgs, GlobalArgs, ListArgs, OutputFormat, ProviderArg, StatusArg,
+    TestSessionsCommand,
+};
+use crate::error::Exit;
+use crate::follow::{FollowOptions, Followed, Follower};
+use crate::print::{self, Printer};
+use crate::report::table;
+use crate::session::SessionView;
+
+/// Runs a `test-sessions` subcommand.
+pub async fn run(global: &GlobalArgs, command: TestSessionsCommand) -> anyhow::Result<Exit> {
+    let client = super::client(global)?;
+    let mut printer = Printer::new(global.verbose);
+    match command {
+        TestSessionsCommand::List(args) => list(&client, &args, &printer).await,
+        TestSessionsCommand::Get(args) => get(&client, &args, &mut printer).await,
+        TestSessionsCommand::Cancel(args) => cancel(&client, &args, &printer).await,
+    }
+}
+
+fn status(arg: StatusArg) -> TestSessionStatus {
+    match arg {
+        StatusArg::Running => TestSessionStatus::Running,
+        StatusArg::Failed => TestSessionStatus::Failed,
+        StatusArg::Passed => TestSessionStatus::Passed,
+        StatusArg::Cancelled => TestSessionStatus::Cancelled,
+    }
+}
+
+fn provider(arg: ProviderArg) -> TestSessionProvider {
+    match arg {
+        ProviderArg::Github => TestSessionProvider::Github,
+        ProviderArg::Vercel => TestSessionProvider::Vercel,
+        ProviderArg::Api => TestSessionProvider::Api,
+        ProviderArg::Trigger => TestSessionProvider::Trigger,
+        ProviderArg::PwReporter => TestSessionProvider::PwReporter,
+    }
+}
+
+async fn list(client: &Client, args: &ListArgs, printer: &Printer) -> anyhow::Result<Exit> {
+    let mut request = client
+        .list_test_sessions()
+        .statuses(args.status.iter().copied().map(status));
+    for branch in &args.branch {
+        request = request.branch(branch.as_str());
+    }
+    for user in &args.user {
+        request = request.user(user.as_str());
+    }
+    for p in &args.provider {
+        request = request.provider(provider(*p));
+    }
+    if args.no_users {
+        request = request.no_users(true);
+    }
+    if let Some(text) = &args.search {
+        request = request.text_search(text.as_str());
+    }
+    if let Some(id) = &args.error_group_id {
+        request = request.error_group_id(id.as_str());
+    }
+    if let Some(from) = args.from {
+        request = request.from(from);
+    }
+    if let Some(to) = args.to {
+        request = request.to(to);
+    }
+    if let Some(limit) = args.limit {
+        request = request.limit(limit);
+    }
+    if let Some(cursor) = &args.next_id {
+        request = request.next_id(cursor.as_str());
+    }
+    let page = if args.all {
+        let entries: Vec<_> = request
+            .into_paginator()
+            .items()
+            .try_collect()
+            .await
+            .context("could not list test sessions")?;
+        ListTestSessionsResponse {
+            length: entries.len() as u64,
+            entries,
+            next_id: None,
+        }
+    } else {
+        request
+            .send()
+            .await
+            .context("could not list test sessions")?
+    };
+    match args.output {
+        OutputFormat::Json => printer.out(&(serde_json::to_string_pretty(&page)? + "\n")),
+        OutputFormat::Table => {
+            printer.out(&table::test_sessions(&page.entries));
+            if let Some(cursor) = page.next_id.as_deref().filter(|c| !c.is_empty()) {
+                printer.info(&format!(
+                    "More test sessions: pass --next-id {cursor} (or --all)"
+                ));
+            }
+        }
+    }
+    Ok(Exit::Success)
+}
+
+async fn get(client: &Client, args: &GetArgs, printer: &mut Printer) -> anyhow::Result<Exit> {
+    let fetch = || async {
+        client
+            .get_test_session(args.id)
+            .await
+            .with_context(|| format!("could not fetch test session {}", args.id))
+    };
+    let session = fetch().await?;
+    if !args.watch {
+        match args.output {
+            OutputFormat::Json => printer.out(&(serde_json::to_string_pretty(&session)? + "\n")),
+            OutputFormat::Table => printer.out(&table::test_session(&SessionView::from(session))),
+        }
+        return Ok(Exit::Success);
+    }
+    let view = SessionView::from(session);
+    // Watching someone's session: Ctrl+C keeps its default (stop), it cancels nothing.
+    let (_keep, mut no_signals) = mpsc::unbounded_channel::<()>();
+    let options = FollowOptions {
+        poll_seconds: args.poll_seconds,
+        timeout: Duration::from_secs(args.timeout),
+    };
+    printer.start_spinner(format!("{}: following", view.name));
+    let followed = Follower::new(client, printer, options)
+        .follow(view, &mut no_signals)
+        .await;
+    printer.stop_spinner();
+    let (done, exit) = match followed? {
+        Followed::Finished(done) => {
+            let exit = if done.status == TestSessionStatus::Passed {
+                Exit::Success
+            } else {
+                Exit::Failure
+            };
+            (done, exit)
+        }
+        Followed::TimedOut(latest) => {
+            print::error_line(&format!(
+                "timed out after {} s: test session {} is still running",
+                args.timeout, latest.id
+            ));
+            (latest, Exit::Failure)
+        }
+    };
+    match args.output {
+        OutputFormat::Json => printer.out(&(serde_json::to_string_pretty(&fetch().await?)? + "\n")),
+        OutputFormat::Table => printer.out(&table::test_session(&done)),
+    }
+    Ok(exit)
+}
+
+async fn cancel(client: &Client, args: &CancelArgs, printer: &Printer) -> anyhow::Result<Exit> {
+    let sequence_ids = (!args.sequence_ids.is_empty()).then(|| args.sequence_ids.clone());
+    let count = args.sequence_ids.len();
+    client
+        .cancel_test_session(args.id, sequence_ids)
+        .await
+        .with_context(|| format!("could not cancel test session {}", args.id))?;
+    if count == 0 {
+        printer.info(&format!("Cancelled test session {}", args.id));
+    } else {
+        printer.info(&format!(
+            "Cancelled {count} result sequence(s) of test session {}",
+            args.id
+        ));
+    }
+    Ok(Exit::Success)
+}

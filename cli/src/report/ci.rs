@@ -1,0 +1,42 @@
+//! The `ci` reporter: plain ASCII lines, no colour, no spinner symbols, one
+//! line per check and a final summary; easy to grep in CI logs.
+
+use std::fmt::Write as _;
+
+use super::{Outcome, Report, mark};
+use crate::session::human_duration;
+
+/// Renders the report for CI logs.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for row in &report.rows {
+        let (tag, _) = mark(row.verdict, false);
+        let duration = row
+            .duration_ms
+            .map(human_duration)
+            .unwrap_or_else(|| "-".into());
+        let location = if row.location.is_empty() {
+            "-"
+        } else {
+            &row.location
+        };
+        let _ = write!(
+            out,
+            "[{tag}] {} | {} | {location} | {duration}",
+            row.name, row.check_type
+        );
+        if row.attempts > 1 {
+            let _ = write!(out, " | {} attempts", row.attempts);
+        }
+        let _ = writeln!(out, " | {}", row.link);
+    }
+    let _ = write!(out, "{}", report.headline());
+    if report.outcome != Outcome::Detached && report.session.is_some() {
+        let _ = write!(out, ". {}", report.summary().sentence());
+    }
+    out.push('\n');
+    if let Some(session) = &report.session {
+        let _ = writeln!(out, "Session: {}", session.link);
+    }
+    out
+}

@@ -1,0 +1,661 @@
+//! `checkly trigger` against the mock: reporters, exit codes, the request it
+//! sends, timeouts, and Ctrl+C.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use assert_cmd::assert::OutputAssertExt;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{Mock, checkly, code, stderr, stdout};
+use serde_json::{Value, json};
+
+const FAST: f64 = 100.0;
+
+#[test]
+fn production_passes_with_the_list_reporter() {
+    let mock = Mock::start(FAST);
+    let run = mock.run(&["trigger", "-t", "production"]).code(0);
+    snapshot!("production_list_stdout", stdout(&run));
+    let err = stderr(&run);
+    assert!(
+        err.contains("Triggered test session \"Triggered Session\" (7 checks) in eu-central-1"),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("✔ PASSED").count(),
+        7,
+        "each result is shown once: {err}"
+    );
+}
+
+#[test]
+fn a_failing_check_exits_one() {
+    let mock = Mock::start(FAST);
+    let run = mock.run(&["trigger", "-t", "failing"]).code(1);
+    snapshot!("failing_list_stdout", stdout(&run));
+    assert!(
+        stderr(&run).contains("✖ FAILED Staging search API"),
+        "{}",
+        stderr(&run)
+    );
+}
+
+#[test]
+fn no_matching_checks_exits_one_unless_told_otherwise() {
+    let mock = Mock::start(FAST);
+    let run = mock.run(&["trigger", "-t", "no-such-tag"]).code(1);
+    assert!(
+        stderr(&run).contains("error: no matching checks"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(stdout(&run), "No matching checks: nothing was run\n");
+
+    let run = mock
+        .run(&["trigger", "-t", "no-such-tag", "--no-fail-on-no-matching"])
+        .code(0);
+    assert!(
+        stderr(&run).contains("warning: no matching checks"),
+        "{}",
+        stderr(&run)
+    );
+    // The last of --fail-on-no-matching / --no-fail-on-no-matching wins.
+    mock.run(&[
+        "trigger",
+        "-t",
+        "no-such-tag",
+        "--no-fail-on-no-matching",
+        "--fail-on-no-matching",
+    ])
+    .code(1);
+    mock.run(&[
+        "trigger",
+        "-t",
+        "no-such-tag",
+        "--fail-on-no-matching",
+        "--no-fail-on-no-matching",
+    ])
+    .code(0);
+}
+
+#[test]
+fn dot_ci_and_github_reporters() {
+    let mock = Mock::start(FAST);
+    let run = mock
+        .run(&["trigger", "-t", "staging", "--retries", "2", "-r", "dot"])
+        .code(1);
+    snapshot!("staging_dot_stdout", stdout(&run));
+    let run = mock
+        .run(&["trigger", "-t", "staging", "--retries", "2", "-r", "ci"])
+        .code(1);
+    snapshot!("staging_ci_stdout", stdout(&run));
+    let run = mock
+        .run(&["trigger", "-t", "staging", "--retries", "2", "-r", "github"])
+        .code(1);
+    let out = stdout(&run);
+    snapshot!("staging_github_stdout", out.clone());
+    assert!(
+        out.lines()
+            .any(|l| l
+                .starts_with("::error title=Staging search API (API%2C eu-central-1) FAILED::"))
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("::warning title=Staging dashboard"))
+    );
+    let run = mock
+        .run(&["trigger", "-t", "production", "-r", "github"])
+        .code(0);
+    assert!(
+        stdout(&run).starts_with("::notice title=Checkly test session::"),
+        "{}",
+        stdout(&run)
+    );
+}
+
+#[test]
+fn ci_is_the_default_reporter_under_ci() {
+    let mock = Mock::start(FAST);
+    let run = mock
+        .cmd(&["trigger", "-t", "failing"])
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    assert_eq!(code(&run), 1);
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        out.starts_with("[FAIL] Staging search API | API | eu-central-1 | 2.0s | "),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_report_follows_the_schema() {
+    let mock = Mock::start(FAST);
+    let run = mock
+        .run(&["trigger", "-t", "staging", "--retries", "2", "-r", "json"])
+        .code(1);
+    let text = stdout(&run);
+    let report: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(report["schemaVersion"], 1);
+    assert_eq!(report["outcome"], "failed");
+    assert_eq!(report["exitCode"], 1);
+    assert_eq!(report["session"]["status"], "FAILED");
+    assert_eq!(
+        report["summary"],
+        json!({"total": 4, "passed": 2, "degraded": 1, "failed": 1, "cancelled": 0})
+    );
+    let payments = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Payments API")
+        .unwrap();
+    assert_eq!(payments["attempts"], 2);
+    assert_eq!(payments["status"], "PASSED");
+    snapshot!("staging_json_stdout", text);
+
+    let run = mock
+        .run(&[
+            "trigger",
+            "-t",
+            "no-such-tag",
+            "-r",
+            "json",
+            "--no-fail-on-no-matching",
+        ])
+        .code(0);
+    let report: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(report["outcome"], "noMatchingChecks");
+    assert_eq!(report["session"], Value::Null);
+}
+
+#[test]
+fn junit_report_is_valid_xml_to_stdout_or_a_file() {
+    let mock = Mock::start(FAST);
+    let run = mock
+        .run(&["trigger", "-t", "staging", "--retries", "2", "-r", "junit"])
+        .code(1);
+    let xml = stdout(&run);
+    snapshot!("staging_junit_stdout", xml.clone());
+    let parsed = quick_junit::Report::deserialize_from_str(&xml).unwrap();
+    assert_eq!(parsed.test_suites.len(), 1);
+    let suite = &parsed.test_suites[0];
+    assert_eq!(suite.test_cases.len(), 4);
+    assert_eq!(suite.failures, 1);
+    let failed = suite
+        .test_cases
+        .iter()
+        .find(|c| c.name.as_str().starts_with("Staging search API"))
+        .unwrap();
+    match &failed.status {
+        quick_junit::TestCaseStatus::NonSuccess { message, .. } => {
+            let message = message.as_ref().unwrap().as_str();
+            assert!(
+                message.contains("https://app.checklyhq.com/test-sessions/"),
+                "{message}"
+            );
+            assert!(message.contains("after 3 attempts"), "{message}");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+
+    let dir = std::env::temp_dir().join(format!("checkly-cli-junit-{}", std::process::id()));
+    let file = dir.join("nested/report.xml");
+    let run = mock
+        .run(&[
+            "trigger",
+            "-t",
+            "production",
+            "--junit-file",
+            file.to_str().unwrap(),
+        ])
+        .code(0);
+    assert!(
+        stdout(&run).contains("7 checks: 7 passed"),
+        "list stays the default: {}",
+        stdout(&run)
+    );
+    assert!(
+        stderr(&run).contains("JUnit report written to"),
+        "{}",
+        stderr(&run)
+    );
+    let parsed =
+        quick_junit::Report::deserialize_from_str(&std::fs::read_to_string(&file).unwrap())
+            .unwrap();
+    assert_eq!(parsed.test_suites[0].test_cases.len(), 7);
+    assert_eq!(parsed.test_suites[0].failures, 0);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn several_reporters_at_once() {
+    let mock = Mock::start(FAST);
+    let run = mock
+        .run(&["trigger", "-t", "failing", "-r", "dot,ci", "-r", "github"])
+        .code(1);
+    let out = stdout(&run);
+    let dot = out.find("F\n").unwrap();
+    let ci = out.find("[FAIL]").unwrap();
+    let github = out.find("::error").unwrap();
+    assert!(dot < ci && ci < github, "{out}");
+}
+
+#[test]
+fn flaky_checks_pass_with_retries() {
+    let mock = Mock::start(FAST);
+    mock.run(&["trigger", "-t", "flaky"]).code(1);
+    mock.run(&["trigger", "-t", "flaky", "--retries", "1"])
+        .code(0);
+    mock.run(&["trigger", "-t", "flaky", "--retry-strategy", "single-retry"])
+        .code(0);
+    let run = mock
+        .run(&[
+            "trigger",
+            "-t",
+            "flaky",
+            "--retry-strategy",
+            "linear:max-retries=3,base-backoff=30,same-region=false",
+        ])
+        .code(0);
+    assert!(stdout(&run).contains("(2 attempts)"), "{}", stdout(&run));
+}
+
+#[test]
+fn the_request_carries_every_flag() {
+    let mock = Mock::start(FAST);
+    let dir = std::env::temp_dir().join(format!("checkly-cli-env-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let env_file = dir.join("vars.env");
+    std::fs::write(&env_file, "# test\nexport FROM_FILE=1\nSHARED=file\n").unwrap();
+    mock.cmd(&[
+        "trigger",
+        "-t",
+        "production,api",
+        "--tags",
+        "flaky",
+        "--check-id",
+        "dec0de00-0000-4000-8000-000000000001",
+        "--location",
+        "us-east-1",
+        "-e",
+        "SHARED=flag",
+        "--env",
+        "URL=https://x.test/?a=b",
+        "--env-file",
+        env_file.to_str().unwrap(),
+        "-n",
+        "Deploy 42",
+        "--retry-strategy",
+        "exponential:max-retries=2,max-duration=300,only-on=NETWORK_ERROR",
+        "--refresh-cache",
+        "--detach",
+    ])
+    .env("CHECKLY_REPO_BRANCH", "feature/x")
+    .env("CHECKLY_REPO_SHA", "abc123")
+    .env("CHECKLY_REPO_URL", "https://github.com/acme/shop")
+    .env("CHECKLY_REPO_COMMIT_OWNER", "ada")
+    .env("CHECKLY_REPO_COMMIT_MESSAGE", "Ship it")
+    .env("CHECKLY_TEST_ENVIRONMENT", "staging")
+    .assert()
+    .code(0);
+    std::fs::remove_dir_all(dir).unwrap();
+
+    let triggers = mock.received_matching("POST", "/v1/test-sessions/trigger");
+    assert_eq!(triggers.len(), 1);
+    assert_eq!(
+        triggers[0].body,
+        json!({
+            "name": "Deploy 42",
+            "runLocation": "us-east-1",
+            "target": {
+                "matchTags": [["production", "api"], ["flaky"]],
+                "checkId": ["dec0de00-0000-4000-8000-000000000001"],
+                "allowDeactivated": false
+            },
+            "environmentVariables": [
+                {"key": "FROM_FILE", "value": "1", "locked": false},
+                {"key": "SHARED", "value": "flag", "locked": false},
+                {"key": "URL", "value": "https://x.test/?a=b", "locked": false}
+            ],
+            "retryStrategy": {"type": "EXPONENTIAL", "maxRetries": 2, "maxDurationSeconds": 300, "onlyOn": ["NETWORK_ERROR"]},
+            "refreshCache": true,
+            "metadata": {
+                "branchName": "feature/x",
+                "commitId": "abc123",
+                "repoUrl": "https://github.com/acme/shop",
+                "commitOwner": "ada",
+                "commitMessage": "Ship it",
+                "environment": "staging"
+            }
+        })
+    );
+}
+
+#[test]
+fn defaults_and_ci_metadata() {
+    let mock = Mock::start(FAST);
+    mock.cmd(&[
+        "trigger",
+        "-t",
+        "production",
+        "-d",
+        "--private-location",
+        "my-dc",
+    ])
+    .env("GITHUB_SHA", "ghsha")
+    .env("GITHUB_REF_NAME", "main")
+    .env("GITHUB_SERVER_URL", "https://github.com")
+    .env("GITHUB_REPOSITORY", "acme/shop")
+    .env("GITHUB_ACTOR", "octocat")
+    .assert()
+    .code(0);
+    let body = &mock.received_matching("POST", "/v1/test-sessions/trigger")[0].body;
+    assert_eq!(body["name"], "Triggered Session");
+    assert_eq!(body["runLocation"], "my-dc");
+    assert_eq!(body.get("retryStrategy"), None);
+    assert_eq!(
+        body["metadata"],
+        json!({"branchName": "main", "commitId": "ghsha", "repoUrl": "https://github.com/acme/shop", "commitOwner": "octocat"})
+    );
+    mock.run(&["trigger", "-t", "production", "-d", "--retries", "0"])
+        .code(0);
+    let body = &mock.received_matching("POST", "/v1/test-sessions/trigger")[1].body;
+    assert_eq!(body["runLocation"], "eu-central-1");
+    assert_eq!(
+        body.get("retryStrategy"),
+        None,
+        "--retries 0 means no retry strategy"
+    );
+}
+
+#[test]
+fn detach_does_not_wait() {
+    let mock = Mock::start(1.0);
+    let run = mock.run(&["trigger", "-t", "slow", "--detach"]).code(0);
+    snapshot!("detach_list_stdout", stdout(&run));
+    assert!(mock.received_matching("GET", "/completion").is_empty());
+    let run = mock
+        .run(&["trigger", "-t", "slow", "-d", "-r", "json"])
+        .code(0);
+    let report: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(
+        (
+            report["outcome"].as_str(),
+            report["session"]["status"].as_str()
+        ),
+        (Some("detached"), Some("RUNNING"))
+    );
+}
+
+#[test]
+fn the_timeout_bounds_the_wait() {
+    let mock = Mock::start(1.0);
+    let started = std::time::Instant::now();
+    let run = mock
+        .run(&["trigger", "-t", "slow", "--timeout", "1", "-r", "json"])
+        .code(1);
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        stderr(&run).contains("error: timed out after 1 s"),
+        "{}",
+        stderr(&run)
+    );
+    let report: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(report["outcome"], "timedOut");
+    assert_eq!(report["exitCode"], 1);
+}
+
+#[test]
+fn bad_flags_exit_two_naming_the_flag() {
+    let mock = Mock::start(FAST);
+    let cases: &[(&[&str], &str)] = &[
+        (&["trigger", "--retries", "7"], "--retries"),
+        (&["trigger", "-e", "NOEQUALS"], "--env"),
+        (
+            &[
+                "trigger",
+                "--retries",
+                "1",
+                "--retry-strategy",
+                "single-retry",
+            ],
+            "--retry-strategy",
+        ),
+        (
+            &["trigger", "--retry-strategy", "sometimes"],
+            "--retry-strategy",
+        ),
+        (&["trigger", "--check-id", "not-a-uuid"], "--check-id"),
+        (
+            &["trigger", "--location", "x", "--private-location", "y"],
+            "--private-location",
+        ),
+        (&["trigger", "-r", "xml"], "--reporter"),
+        (&["trigger", "--timeout", "0"], "--timeout"),
+        (&["trigger", "--no-such-flag"], "--no-such-flag"),
+        // Caught by the library's validation before anything is sent:
+        (
+            &["trigger", "-t", "production", "-n", ""],
+            "--test-session-name",
+        ),
+        (
+            &["trigger", "-t", "production", "--location", ""],
+            "--location",
+        ),
+        (
+            &["trigger", "-t", "production", "--private-location", ""],
+            "--private-location",
+        ),
+        (&["trigger", "-t", "production", "-e", "=value"], "--env"),
+        (&["trigger", "-t", "production", "-e", "KEY="], "--env"),
+        (
+            &[
+                "trigger",
+                "-t",
+                "production",
+                "--retry-strategy",
+                "fixed:max-retries=11",
+            ],
+            "--retry-strategy",
+        ),
+        (
+            &[
+                "trigger",
+                "-t",
+                "production",
+                "--retry-strategy",
+                "linear:max-duration=601",
+            ],
+            "--retry-strategy",
+        ),
+        (
+            &["trigger", "--env-file", "/nonexistent/vars.env"],
+            "--env-file",
+        ),
+    ];
+    for (args, flag) in cases {
+        let run = mock.run(args).code(2);
+        let err = stderr(&run);
+        assert!(
+            err.contains(flag),
+            "{args:?}: the message should name {flag}: {err}"
+        );
+        assert!(
+            !err.contains("panicked") && !err.contains("Error {"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(
+        mock.received_matching("POST", "/v1/test-sessions/trigger")
+            .is_empty(),
+        "nothing was sent"
+    );
+}
+
+#[test]
+fn missing_or_bad_credentials() {
+    let run = checkly(&["trigger", "-t", "production"]).assert().code(2);
+    assert_eq!(
+        stderr(&run),
+        "error: missing --api-key: pass --api-key or set CHECKLY_API_KEY\n"
+    );
+    let run = checkly(&["trigger", "--api-key", "k"]).assert().code(2);
+    assert!(stderr(&run).contains("--account-id"), "{}", stderr(&run));
+    let run = checkly(&["trigger", "--api-key", "k", "--account-id", "nope"])
+        .assert()
+        .code(2);
+    assert!(
+        stderr(&run).contains("--account-id (CHECKLY_ACCOUNT_ID): must be a UUID"),
+        "{}",
+        stderr(&run)
+    );
+    let run = checkly(&[
+        "trigger",
+        "--api-key",
+        "k",
+        "--account-id",
+        "11111111-1111-4111-8111-111111111111",
+        "--api-url",
+        "ftp://x",
+    ])
+    .assert()
+    .code(2);
+    assert!(stderr(&run).contains("--api-url"), "{}", stderr(&run));
+}
+
+#[test]
+fn the_api_key_is_never_printed() {
+    let mock = Mock::start(FAST);
+    let secret = "cu_very_secret_key_123";
+    for args in [
+        &["trigger", "-t", "production", "-v"][..],
+        &["-v", "test-sessions", "list"][..],
+        &["check-sessions", "trigger", "-t", "production", "-v"][..],
+    ] {
+        let run = mock
+            .cmd(args)
+            .env("CHECKLY_API_KEY", secret)
+            .assert()
+            .code(1);
+        let (out, err) = (stdout(&run), stderr(&run));
+        assert!(err.contains("401"), "{args:?}: {err}");
+        assert!(
+            !out.contains(secret) && !err.contains(secret),
+            "{args:?}: {out}{err}"
+        );
+    }
+    let run = checkly(&["trigger", "--help"])
+        .env("CHECKLY_API_KEY", secret)
+        .assert()
+        .code(0);
+    assert!(!stdout(&run).contains(secret));
+}
+
+#[test]
+fn errors_are_one_line_and_verbose_adds_the_causes() {
+    // Nothing listens on port 9 of localhost.
+    let args = [
+        "trigger",
+        "--api-key",
+        "k",
+        "--account-id",
+        "11111111-1111-4111-8111-111111111111",
+        "--api-url",
+        "http://127.0.0.1:9",
+    ];
+    let run = checkly(&args).assert().code(1);
+    let err = stderr(&run);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: could not trigger the test session: could not reach Checkly"),
+        "{err}"
+    );
+    let mut verbose = args.to_vec();
+    verbose.push("-v");
+    let run = checkly(&verbose).assert().code(1);
+    assert!(stderr(&run).contains("caused by:"), "{}", stderr(&run));
+}
+
+/// Spawns `checkly trigger -t slow` against `mock` and returns once it has
+/// triggered, with its stderr reader.
+fn spawn_following(mock: &Mock) -> (std::process::Child, BufReader<std::process::ChildStderr>) {
+    let mut child = mock
+        .cmd(&["trigger", "-t", "slow", "-r", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            err.read_line(&mut line).unwrap() > 0,
+            "the CLI ended before triggering"
+        );
+        if line.starts_with("Triggered test session") {
+            break;
+        }
+    }
+    (child, err)
+}
+
+fn interrupt(child: &std::process::Child) {
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn the_first_ctrl_c_cancels_the_session_and_keeps_reporting() {
+    let mock = Mock::start(1.0);
+    let (child, mut err) = spawn_following(&mock);
+    std::thread::sleep(Duration::from_millis(300));
+    interrupt(&child);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(code(&output), 1, "{rest}");
+    assert!(rest.contains("cancelling the test session"), "{rest}");
+    let cancels = mock.received_matching("POST", "/cancel");
+    assert_eq!(cancels.len(), 1, "one cancel request");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["outcome"], "cancelled");
+    assert_eq!(report["session"]["status"], "CANCELLED");
+    assert_eq!(report["results"][0]["status"], "CANCELLED");
+    assert!(
+        cancels[0]
+            .path
+            .contains(report["session"]["id"].as_str().unwrap())
+    );
+}
+
+#[test]
+fn a_second_ctrl_c_exits_at_once() {
+    let mock = Mock::start(1.0);
+    let (child, mut err) = spawn_following(&mock);
+    // The cancel hangs, so the session is still running at the second signal.
+    mock.server
+        .add_fault("POST:/v1/test-sessions=delay:5000".parse().unwrap());
+    std::thread::sleep(Duration::from_millis(300));
+    interrupt(&child);
+    std::thread::sleep(Duration::from_millis(300));
+    interrupt(&child);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(code(&output), 1, "{rest}");
+    assert!(rest.contains("error: interrupted"), "{rest}");
+}
