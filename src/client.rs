@@ -75,7 +75,7 @@ impl Client {
         &self,
         request: &TriggerTestSessionRequest,
     ) -> Result<TriggerTestSessionResponse> {
-        validate::body("postV1TestsessionsTrigger", request)?;
+        request.validate()?;
         call(
             self.api
                 .post_v1_testsessions_trigger()
@@ -152,7 +152,7 @@ impl Client {
         &self,
         request: &TriggerCheckSessionsRequest,
     ) -> Result<TriggerCheckSessionsResponse> {
-        validate::body("postV1ChecksessionsTrigger", request)?;
+        request.validate()?;
         call(
             self.api
                 .post_v1_checksessions_trigger()

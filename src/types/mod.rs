@@ -13,6 +13,19 @@ pub use retry_strategy::{BackoffRetry, RetryStrategy, SingleRetry};
 include!(concat!(env!("OUT_DIR"), "/open_enums.rs"));
 
 impl TriggerTestSessionRequest {
+    /// Checks the request against every limit of the spec, as
+    /// [`Client::trigger_test_session`](crate::Client::trigger_test_session)
+    /// does before sending it.
+    ///
+    /// ```
+    /// let request = checkly::types::TriggerTestSessionRequest::new("", "eu-central-1");
+    /// let error = request.validate().unwrap_err();
+    /// assert_eq!(error.field, "name");
+    /// ```
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        crate::validate::body("postV1TestsessionsTrigger", self)
+    }
+
     /// A request with the two required fields set and everything else empty.
     ///
     /// ```
@@ -33,5 +46,14 @@ impl TriggerTestSessionRequest {
             retry_strategy: None,
             target: None,
         }
+    }
+}
+
+impl TriggerCheckSessionsRequest {
+    /// Checks the request against every limit of the spec, as
+    /// [`Client::trigger_check_sessions`](crate::Client::trigger_check_sessions)
+    /// does before sending it.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        crate::validate::body("postV1ChecksessionsTrigger", self)
     }
 }
