@@ -96,18 +96,114 @@ type DemoRow = (
 );
 
 const DEMO: &[DemoRow] = &[
-    (1, "Homepage", "URL", &["production", "web"], true, Behaviour::Pass, 1.2),
-    (2, "Public API health", "API", &["production", "api"], true, Behaviour::Pass, 1.5),
-    (3, "Login flow", "BROWSER", &["production", "browser", "web"], true, Behaviour::Pass, 3.5),
-    (4, "Checkout journey", "MULTI_STEP", &["production", "api", "checkout"], true, Behaviour::Pass, 3.0),
-    (5, "Storefront end-to-end", "PLAYWRIGHT", &["production", "browser", "e2e"], true, Behaviour::Pass, 4.0),
-    (6, "Database port", "TCP", &["production", "infra"], true, Behaviour::Pass, 1.0),
-    (7, "Nightly backup heartbeat", "HEARTBEAT", &["production", "infra"], true, Behaviour::Pass, 1.0),
-    (8, "Staging search API", "API", &["staging", "api", "failing"], true, Behaviour::Fail, 2.0),
-    (9, "Staging dashboard", "BROWSER", &["staging", "browser", "degraded"], true, Behaviour::Degraded, 3.0),
-    (10, "Payments API", "API", &["staging", "api", "flaky"], true, Behaviour::FailThenPass, 2.5),
-    (11, "Full regression suite", "PLAYWRIGHT", &["staging", "e2e", "slow"], true, Behaviour::Pass, 20.0),
-    (12, "Legacy ping", "ICMP", &["legacy", "production"], false, Behaviour::Fail, 1.0),
+    (
+        1,
+        "Homepage",
+        "URL",
+        &["production", "web"],
+        true,
+        Behaviour::Pass,
+        1.2,
+    ),
+    (
+        2,
+        "Public API health",
+        "API",
+        &["production", "api"],
+        true,
+        Behaviour::Pass,
+        1.5,
+    ),
+    (
+        3,
+        "Login flow",
+        "BROWSER",
+        &["production", "browser", "web"],
+        true,
+        Behaviour::Pass,
+        3.5,
+    ),
+    (
+        4,
+        "Checkout journey",
+        "MULTI_STEP",
+        &["production", "api", "checkout"],
+        true,
+        Behaviour::Pass,
+        3.0,
+    ),
+    (
+        5,
+        "Storefront end-to-end",
+        "PLAYWRIGHT",
+        &["production", "browser", "e2e"],
+        true,
+        Behaviour::Pass,
+        4.0,
+    ),
+    (
+        6,
+        "Database port",
+        "TCP",
+        &["production", "infra"],
+        true,
+        Behaviour::Pass,
+        1.0,
+    ),
+    (
+        7,
+        "Nightly backup heartbeat",
+        "HEARTBEAT",
+        &["production", "infra"],
+        true,
+        Behaviour::Pass,
+        1.0,
+    ),
+    (
+        8,
+        "Staging search API",
+        "API",
+        &["staging", "api", "failing"],
+        true,
+        Behaviour::Fail,
+        2.0,
+    ),
+    (
+        9,
+        "Staging dashboard",
+        "BROWSER",
+        &["staging", "browser", "degraded"],
+        true,
+        Behaviour::Degraded,
+        3.0,
+    ),
+    (
+        10,
+        "Payments API",
+        "API",
+        &["staging", "api", "flaky"],
+        true,
+        Behaviour::FailThenPass,
+        2.5,
+    ),
+    (
+        11,
+        "Full regression suite",
+        "PLAYWRIGHT",
+        &["staging", "e2e", "slow"],
+        true,
+        Behaviour::Pass,
+        20.0,
+    ),
+    (
+        12,
+        "Legacy ping",
+        "ICMP",
+        &["legacy", "production"],
+        false,
+        Behaviour::Fail,
+        1.0,
+    ),
 ];
 
 /// The id of demo check number `n` (1-based): `dec0de00-0000-4000-8000-0000000000NN`
@@ -211,9 +307,7 @@ mod tests {
             .iter()
             .filter(|c| c.activated && c.tags.iter().any(|t| t == "failing"))
             .collect();
-        assert!(
-            !failing.is_empty() && failing.iter().all(|c| c.behaviour == Behaviour::Fail)
-        );
+        assert!(!failing.is_empty() && failing.iter().all(|c| c.behaviour == Behaviour::Fail));
         assert_eq!(
             demo_check_id(10).to_string(),
             "dec0de00-0000-4000-8000-00000000000a"

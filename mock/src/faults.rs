@@ -56,11 +56,15 @@ use crate::error::ApiError;
 
 /// What a fault does to a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum FaultKind {
     /// Answer this status with an `ApiError` body.
     Status {
-        /// The HTTP status, 100..=599.
+        /// The HTTP status, 200..=599.
         status: u16,
         /// Sent verbatim as `Retry-After`: seconds (`"2"`) or an HTTP date.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -131,12 +135,14 @@ impl FaultRule {
         method_ok && path.starts_with(&self.path_prefix)
     }
 
-    /// Checks the rule's values (a `status` must be 100..=599).
+    /// Checks the rule's values (a `status` must be 200..=599).
     pub fn validate(&self) -> Result<(), String> {
         if let FaultKind::Status { status, .. } = self.kind
-            && !(100..=599).contains(&status)
+            && !(200..=599).contains(&status)
         {
-            return Err(format!("status {status} is not an HTTP status (100..=599)"));
+            return Err(format!(
+                "status {status} is not a final HTTP status (200..=599)"
+            ));
         }
         Ok(())
     }
@@ -238,7 +244,8 @@ impl FromStr for FaultRule {
             times,
             kind,
         };
-        rule.validate().map_err(|e| format!("fault {spec:?}: {e}"))?;
+        rule.validate()
+            .map_err(|e| format!("fault {spec:?}: {e}"))?;
         Ok(rule)
     }
 }
@@ -303,9 +310,12 @@ pub(crate) fn success_status(method: &str, path: &str) -> StatusCode {
     }
 }
 
-/// The answer of a `status` fault.
+/// The answer of a `status` fault (500 for a status outside 200..=599).
 pub(crate) fn status_response(status: u16, retry_after: Option<&str>) -> Response {
-    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let code = StatusCode::from_u16(status)
+        .ok()
+        .filter(|_| (200..=599).contains(&status))
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response =
         ApiError::new(code, format!("Injected fault: status {}", code.as_u16())).into_response();
     if let Some(value) = retry_after.and_then(|r| HeaderValue::from_str(r).ok()) {
@@ -352,7 +362,7 @@ pub(crate) fn truncated_response(status: StatusCode) -> Response {
     })
     .to_string();
     let total = full.len();
-    let half = Bytes::from(full.into_bytes().split_off(0)).slice(..total / 2);
+    let half = Bytes::from(full).slice(..total / 2);
     let stream = futures::stream::unfold(Some(half), |state| async move {
         match state {
             Some(chunk) => Some((Ok::<Bytes, std::io::Error>(chunk), None)),
@@ -457,7 +467,10 @@ mod tests {
                 retry_after: Some("Wed, 21 Oct 2015 07:28:00 GMT".into())
             }
         );
-        assert_eq!(parse("/v1=delay:500").kind, FaultKind::Delay { millis: 500 });
+        assert_eq!(
+            parse("/v1=delay:500").kind,
+            FaultKind::Delay { millis: 500 }
+        );
         assert_eq!(parse("get:/=drop").method.as_deref(), Some("GET"));
         assert_eq!(parse("*:/x=truncated").kind, FaultKind::Truncated);
         assert_eq!(parse("/x=not-json").kind, FaultKind::NotJson);
@@ -515,8 +528,14 @@ mod tests {
             Some(FaultKind::Drop),
             "method filter skips the first rule"
         );
-        assert!(matches!(set.take("get", "/v1/x"), Some(FaultKind::Status { .. })));
-        assert!(matches!(set.take("GET", "/v1/x"), Some(FaultKind::Status { .. })));
+        assert!(matches!(
+            set.take("get", "/v1/x"),
+            Some(FaultKind::Status { .. })
+        ));
+        assert!(matches!(
+            set.take("GET", "/v1/x"),
+            Some(FaultKind::Status { .. })
+        ));
         assert_eq!(set.take("GET", "/v1/x"), Some(FaultKind::Drop));
         assert_eq!(set.take("GET", "/other"), None);
         assert_eq!(set.list().len(), 1);

@@ -83,7 +83,11 @@ fn fallback_check() -> CheckDef {
 }
 
 /// `n` finished sessions, oldest first, with sequence numbers `1..=n`.
-pub(crate) fn generate(n: usize, catalog: &Catalog, started: DateTime<Utc>) -> Vec<TestSessionRecord> {
+pub(crate) fn generate(
+    n: usize,
+    catalog: &Catalog,
+    started: DateTime<Utc>,
+) -> Vec<TestSessionRecord> {
     let mut pool: Vec<CheckDef> = catalog
         .checks
         .iter()
@@ -141,7 +145,14 @@ pub(crate) fn generate(n: usize, catalog: &Catalog, started: DateTime<Utc>) -> V
                 run_location: region.to_owned(),
                 provider: provider.to_owned(),
                 metadata: Some(Metadata {
-                    environment: Some(if idx % 2 == 0 { "production" } else { "staging" }.to_owned()),
+                    environment: Some(
+                        if idx.is_multiple_of(2) {
+                            "production"
+                        } else {
+                            "staging"
+                        }
+                        .to_owned(),
+                    ),
                     repo_url: Some("https://github.com/acme/webshop".to_owned()),
                     commit_id: Some(format!("{:040x}", seq.wrapping_mul(0x9e37_79b9_7f4a_7c15))),
                     commit_owner: OWNERS[idx % OWNERS.len()].map(str::to_owned),
@@ -175,11 +186,18 @@ mod tests {
         assert_eq!(a.last().map(|s| s.seq), Some(14));
         assert!(a.windows(2).all(|w| w[0].created < w[1].created));
         let statuses: Vec<_> = a.iter().map(|s| s.status(u64::MAX)).collect();
-        for s in [TestStatus::Passed, TestStatus::Failed, TestStatus::Cancelled] {
+        for s in [
+            TestStatus::Passed,
+            TestStatus::Failed,
+            TestStatus::Cancelled,
+        ] {
             assert!(statuses.contains(&s), "{s:?} missing");
         }
         // The newest is status index 0: PASSED.
-        assert_eq!(a.last().map(|s| s.status(u64::MAX)), Some(TestStatus::Passed));
+        assert_eq!(
+            a.last().map(|s| s.status(u64::MAX)),
+            Some(TestStatus::Passed)
+        );
         assert_eq!(
             det_uuid(1, 14).to_string(),
             "5eed0000-0001-4000-8000-00000000000e"

@@ -122,7 +122,9 @@ impl ListQuery {
         let before_seq = match q.get("nextId") {
             None => None,
             Some("") => return Err(bad("nextId must not be empty")),
-            Some(raw) => Some(decode_cursor(raw).ok_or_else(|| bad("nextId is not a valid cursor"))?),
+            Some(raw) => {
+                Some(decode_cursor(raw).ok_or_else(|| bad("nextId is not a valid cursor"))?)
+            }
         };
         let text = match q.get("textSearch") {
             None => None,
@@ -139,9 +141,8 @@ impl ListQuery {
             Some("") => return Err(bad("errorGroupId must not be empty")),
             Some(g) => Some(g.to_ascii_lowercase()),
         };
-        let strings = |key: &str| -> Vec<String> {
-            q.get_all(key).into_iter().map(str::to_owned).collect()
-        };
+        let strings =
+            |key: &str| -> Vec<String> { q.get_all(key).into_iter().map(str::to_owned).collect() };
         Ok(Self {
             from,
             to,
@@ -195,10 +196,7 @@ impl ListQuery {
             }
         }
         if let Some(group) = &self.error_group
-            && !s
-                .error_groups(t)
-                .iter()
-                .any(|g| g.to_string() == *group)
+            && !s.error_groups(t).iter().any(|g| g.to_string() == *group)
         {
             return false;
         }
@@ -259,20 +257,51 @@ mod tests {
     #[test]
     fn query_rules() {
         assert_eq!(parse("").expect("ok").limit, 20);
-        assert_eq!(parse("limit=101").expect_err("big").message, "limit must be <= 100");
-        assert_eq!(parse("limit=0").expect_err("small").message, "limit must be >= 1");
-        assert_eq!(parse("limit=x").expect_err("nan").message, "limit must be an integer");
+        assert_eq!(
+            parse("limit=101").expect_err("big").message,
+            "limit must be <= 100"
+        );
+        assert_eq!(
+            parse("limit=0").expect_err("small").message,
+            "limit must be >= 1"
+        );
+        assert_eq!(
+            parse("limit=x").expect_err("nan").message,
+            "limit must be an integer"
+        );
         assert_eq!(
             parse("textSearch=ab").expect_err("short").message,
             "textSearch must be at least 3 characters long"
         );
         assert!(parse(&format!("textSearch={}", "a".repeat(201))).is_err());
-        assert!(parse("statuses=QUEUED").expect_err("enum").message.starts_with("statuses"));
-        assert!(parse("providers=GITLAB").expect_err("enum").message.starts_with("providers"));
-        assert_eq!(parse("nextId=").expect_err("empty").message, "nextId must not be empty");
-        assert_eq!(parse("nextId=zzz").expect_err("bad").message, "nextId is not a valid cursor");
-        assert_eq!(parse("noUsers=yes").expect_err("bool").message, "noUsers must be a boolean");
-        assert_eq!(parse("from=soon").expect_err("num").message, "from must be a number");
+        assert!(
+            parse("statuses=QUEUED")
+                .expect_err("enum")
+                .message
+                .starts_with("statuses")
+        );
+        assert!(
+            parse("providers=GITLAB")
+                .expect_err("enum")
+                .message
+                .starts_with("providers")
+        );
+        assert_eq!(
+            parse("nextId=").expect_err("empty").message,
+            "nextId must not be empty"
+        );
+        assert_eq!(
+            parse("nextId=zzz").expect_err("bad").message,
+            "nextId is not a valid cursor"
+        );
+        assert_eq!(
+            parse("noUsers=yes").expect_err("bool").message,
+            "noUsers must be a boolean"
+        );
+        assert_eq!(
+            parse("from=soon").expect_err("num").message,
+            "from must be a number"
+        );
         let q = parse("statuses[]=PASSED&statuses[]=FAILED&noUsers=true").expect("ok");
         assert_eq!(q.statuses, vec![TestStatus::Passed, TestStatus::Failed]);
         assert!(q.no_users);
@@ -297,7 +326,9 @@ mod tests {
         let p3 = q.page(&sessions, now, 1.0, "a");
         assert_eq!(p3.length, 5);
         assert_eq!(p3.next_id, None);
-        let failed = parse("statuses=FAILED&limit=100").expect("ok").page(&sessions, now, 1.0, "a");
+        let failed = parse("statuses=FAILED&limit=100")
+            .expect("ok")
+            .page(&sessions, now, 1.0, "a");
         assert!(failed.entries.iter().all(|e| e.status == "FAILED"));
         assert!(!failed.entries.is_empty());
     }

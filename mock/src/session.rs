@@ -117,12 +117,16 @@ impl TestSessionRecord {
 
     /// `branchName` from the metadata.
     pub fn branch(&self) -> Option<&str> {
-        self.metadata.as_ref().and_then(|m| m.branch_name.as_deref())
+        self.metadata
+            .as_ref()
+            .and_then(|m| m.branch_name.as_deref())
     }
 
     /// `commitOwner` from the metadata.
     pub fn commit_owner(&self) -> Option<&str> {
-        self.metadata.as_ref().and_then(|m| m.commit_owner.as_deref())
+        self.metadata
+            .as_ref()
+            .and_then(|m| m.commit_owner.as_deref())
     }
 
     /// `commitMessage` from the metadata.

@@ -254,7 +254,10 @@ fn retry_strategy(value: &Value) -> Result<u32, ApiError> {
     )?;
     optional_bool(obj, "sameRegion", "retryStrategy.sameRegion")?;
     if let Some(only_on) = field(obj, "onlyOn") {
-        for (i, v) in as_array(only_on, "retryStrategy.onlyOn")?.iter().enumerate() {
+        for (i, v) in as_array(only_on, "retryStrategy.onlyOn")?
+            .iter()
+            .enumerate()
+        {
             if v.as_str() != Some("NETWORK_ERROR") {
                 return Err(bad(format!(
                     "retryStrategy.onlyOn[{i}] must be one of NETWORK_ERROR"
@@ -314,7 +317,9 @@ pub(crate) fn test_session_trigger(bytes: &[u8]) -> Result<TestSessionTrigger, A
     let body = object_body(bytes)?;
     let name = required_string(&body, "name", "name")?;
     let run_location = required_string(&body, "runLocation", "runLocation")?;
-    let target = field(&body, "target").map(|t| target(t, true)).transpose()?;
+    let target = field(&body, "target")
+        .map(|t| target(t, true))
+        .transpose()?;
     if let Some(vars) = field(&body, "environmentVariables") {
         environment_variables(vars)?;
     }
@@ -336,7 +341,9 @@ pub(crate) fn test_session_trigger(bytes: &[u8]) -> Result<TestSessionTrigger, A
 /// Validates `POST /v1/check-sessions/trigger` (an empty body means `{}`).
 pub(crate) fn check_session_trigger(bytes: &[u8]) -> Result<CheckSessionTrigger, ApiError> {
     let body = object_body(bytes)?;
-    let target = field(&body, "target").map(|t| target(t, false)).transpose()?;
+    let target = field(&body, "target")
+        .map(|t| target(t, false))
+        .transpose()?;
     optional_bool(&body, "refreshCache", "refreshCache")?;
     Ok(CheckSessionTrigger { target })
 }
@@ -387,11 +394,15 @@ mod tests {
         );
         assert_eq!(trigger_err(r#"{"name":"n"}"#), "runLocation is required");
         assert_eq!(
-            trigger_err(r#"{"name":"n","runLocation":"x","retryStrategy":{"type":"FIXED","maxRetries":11}}"#),
+            trigger_err(
+                r#"{"name":"n","runLocation":"x","retryStrategy":{"type":"FIXED","maxRetries":11}}"#
+            ),
             "retryStrategy.maxRetries must be <= 10"
         );
         assert_eq!(
-            trigger_err(r#"{"name":"n","runLocation":"x","retryStrategy":{"type":"FIXED","maxRetries":0}}"#),
+            trigger_err(
+                r#"{"name":"n","runLocation":"x","retryStrategy":{"type":"FIXED","maxRetries":0}}"#
+            ),
             "retryStrategy.maxRetries must be >= 1"
         );
         assert_eq!(
@@ -399,7 +410,9 @@ mod tests {
             "retryStrategy.type must be one of FIXED, LINEAR, EXPONENTIAL, SINGLE_RETRY"
         );
         assert_eq!(
-            trigger_err(r#"{"name":"n","runLocation":"x","retryStrategy":{"type":"LINEAR","maxDurationSeconds":601}}"#),
+            trigger_err(
+                r#"{"name":"n","runLocation":"x","retryStrategy":{"type":"LINEAR","maxDurationSeconds":601}}"#
+            ),
             "retryStrategy.maxDurationSeconds must be <= 600"
         );
         assert_eq!(
@@ -407,11 +420,15 @@ mod tests {
             "metadata.environment must not be empty"
         );
         assert_eq!(
-            trigger_err(r#"{"name":"n","runLocation":"x","environmentVariables":[{"key":"","value":"v"}]}"#),
+            trigger_err(
+                r#"{"name":"n","runLocation":"x","environmentVariables":[{"key":"","value":"v"}]}"#
+            ),
             "environmentVariables[0].key must not be empty"
         );
         assert_eq!(
-            trigger_err(r#"{"name":"n","runLocation":"x","environmentVariables":[{"key":"K","value":""}]}"#),
+            trigger_err(
+                r#"{"name":"n","runLocation":"x","environmentVariables":[{"key":"K","value":""}]}"#
+            ),
             "environmentVariables[0].value must not be empty"
         );
         assert_eq!(

@@ -1,0 +1,142 @@
+//! Request handling shared by every route: the request log and fault
+//! injection (in front of everything but `/__mock`), and authentication (on
+//! the API routes).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+
+use crate::error::ApiError;
+use crate::faults::{self, FaultKind};
+use crate::state::{AppState, ReceivedRequest, lock, stopped};
+
+/// The largest request body accepted.
+pub(crate) const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// The largest response body `unknown-enum` rewrites.
+const MAX_REWRITE: usize = 16 * 1024 * 1024;
+
+fn body_value(bytes: &[u8]) -> serde_json::Value {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return serde_json::Value::Null;
+    }
+    serde_json::from_slice(bytes)
+        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned()))
+}
+
+/// Logs the request and applies the first matching fault rule.
+pub(crate) async fn front(
+    State(state): State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path().to_owned();
+    if path == "/__mock" || path.starts_with("/__mock/") {
+        return next.run(req).await;
+    }
+    let method = req.method().as_str().to_owned();
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("body must be at most {MAX_BODY} bytes"),
+        )
+        .into_response();
+    };
+    state.record(ReceivedRequest {
+        method: method.clone(),
+        path: path.clone(),
+        query: parts.uri.query().unwrap_or("").to_owned(),
+        body: body_value(&bytes),
+    });
+    let req = Request::from_parts(parts, Body::from(bytes));
+    let fault = lock(&state.faults).take(&method, &path);
+    let Some(fault) = fault else {
+        return next.run(req).await;
+    };
+    match fault {
+        FaultKind::Status {
+            status,
+            retry_after,
+        } => faults::status_response(status, retry_after.as_deref()),
+        FaultKind::Delay { millis } => {
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_millis(millis)) => next.run(req).await,
+                () = stopped(state.shutdown.clone()) => ApiError::shutting_down().into_response(),
+            }
+        }
+        FaultKind::Drop => faults::drop_response(),
+        FaultKind::Truncated => faults::truncated_response(faults::success_status(&method, &path)),
+        FaultKind::NotJson => faults::not_json_response(faults::success_status(&method, &path)),
+        FaultKind::UnknownEnum => add_unknowns(next.run(req).await).await,
+    }
+}
+
+/// Rewrites a JSON answer for the `unknown-enum` fault; others pass as they are.
+async fn add_unknowns(response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_REWRITE).await else {
+        return ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "answer too large to rewrite",
+        )
+        .into_response();
+    };
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Response::from_parts(parts, Body::from(bytes));
+    };
+    faults::add_unknowns(&mut value);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(Bytes::from(value.to_string())))
+}
+
+/// Requires `Authorization: Bearer <api key>` (else 401) and
+/// `X-Checkly-Account: <account id>` (else 403).
+pub(crate) async fn auth(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let key = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let v = v.trim();
+            v.get(..7)
+                .filter(|scheme| scheme.eq_ignore_ascii_case("bearer "))
+                .and_then(|_| v.get(7..))
+                .map(str::trim)
+        });
+    match key {
+        None => {
+            return ApiError::unauthorized("Missing Authorization header with a Bearer API key")
+                .into_response();
+        }
+        Some(k) if k != state.api_key => {
+            return ApiError::unauthorized("Invalid API key").into_response();
+        }
+        Some(_) => {}
+    }
+    let account = headers
+        .get("x-checkly-account")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim);
+    match account {
+        None => ApiError::forbidden("Missing X-Checkly-Account header").into_response(),
+        Some(a) if !a.eq_ignore_ascii_case(&state.account_id) => {
+            ApiError::forbidden("The API key has no access to this account").into_response()
+        }
+        Some(_) => next.run(req).await,
+    }
+}
