@@ -124,13 +124,28 @@ fn transform(node: &mut Value, ctx: &mut Ctx, enums: &mut BTreeMap<&'static str,
                 if let Some(Value::Array(values)) = map.get("enum")
                     && let Some(name) = enum_name(ctx)
                 {
+                    let values: Vec<String> = values
+                        .iter()
+                        .map(|v| {
+                            v.as_str()
+                                .expect("string enum values are strings")
+                                .to_string()
+                        })
+                        .collect();
                     let known = enums.entry(name).or_default();
-                    for value in values {
-                        let value = value.as_str().expect("string enum values are strings");
-                        if !known.iter().any(|k| k == value) {
-                            known.push(value.to_string());
+                    // The union, in the order of the longest list (a subset such as
+                    // the completion's FAILED|PASSED|CANCELLED must not reorder it).
+                    let (mut merged, rest) = if values.len() > known.len() {
+                        (values, std::mem::take(known))
+                    } else {
+                        (std::mem::take(known), values)
+                    };
+                    for value in rest {
+                        if !merged.contains(&value) {
+                            merged.push(value);
                         }
                     }
+                    *known = merged;
                     let nullable = map.get("nullable").cloned();
                     map.clear();
                     map.insert("x-rust-type".into(), rust_type(name));

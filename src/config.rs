@@ -121,7 +121,8 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client> {
         let api_key = self
             .api_key
-            .filter(|key| !key.expose_secret().trim().is_empty())
+            .map(|key| SecretString::from(key.expose_secret().trim().to_string()))
+            .filter(|key| !key.expose_secret().is_empty())
             .ok_or_else(|| missing(ENV_API_KEY, "the API key"))?;
         if reqwest::header::HeaderValue::from_str(api_key.expose_secret()).is_err() {
             return Err(Error::Config {
@@ -137,7 +138,8 @@ impl ClientBuilder {
         if uuid::Uuid::parse_str(&account_id).is_err() {
             return Err(Error::Config {
                 name: ENV_ACCOUNT_ID,
-                problem: format!("must be a UUID (got {account_id:?})"),
+                // The value is not echoed: a key pasted here would leak.
+                problem: "must be a UUID (find it under Account settings)".into(),
             });
         }
         let base_url = self

@@ -52,7 +52,8 @@ pub enum Error {
         status: StatusCode,
         /// The decoded error body, when the body was an `ApiError`.
         api_error: Option<ApiError>,
-        /// The start of the body as received (at most 200 characters).
+        /// The start of the body (at most 200 characters); re-encoded from
+        /// `api_error` when the body was one.
         body_excerpt: String,
         /// The `Retry-After` the server sent, if any.
         retry_after: Option<Duration>,
@@ -135,6 +136,11 @@ impl Error {
 
     /// Whether the same request may succeed later: connection failures and
     /// timeouts, 408, 429, 500, 502, 503 and 504.
+    ///
+    /// For a trigger this is not a licence to send it again: after a 5xx, a
+    /// 408 or a timeout the server may have started the session anyway. Only
+    /// a 429 or a failure to connect proves it did not; the client's own
+    /// retries ([`RetryConfig`](crate::RetryConfig)) keep to that.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),

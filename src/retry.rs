@@ -36,7 +36,8 @@ impl Default for RetryConfig {
 
 impl RetryConfig {
     /// Three attempts, backing off exponentially from 500 ms up to 20 s, with
-    /// jitter; a longer `Retry-After` from the server wins, up to 20 s.
+    /// jitter. A longer `Retry-After` from the server wins; one longer than
+    /// the maximum backoff ends the retries.
     pub fn standard() -> Self {
         Self {
             max_attempts: 3,
@@ -132,7 +133,13 @@ pub(crate) async fn execute(
                 Retry::Answer(answer) => crate::call::retry_after(answer.headers()),
                 Retry::Transport(_) => None,
             };
-            delay.map(|d| server.map_or(d, |s| s.max(d).min(max_backoff)))
+            match server {
+                // Coming back sooner than the server asked only burns rate limit:
+                // give up and let the caller see the error with its `retry_after`.
+                Some(wait) if wait > max_backoff => None,
+                Some(wait) => delay.map(|d| d.max(wait)),
+                None => delay,
+            }
         })
         .notify(|retry, delay| match retry {
             Retry::Answer(a) => tracing::debug!(status = a.status().as_u16(), ?delay, "retrying"),

@@ -100,7 +100,9 @@ impl<'a, T> Waiter<'a, T> {
         }
     }
 
-    /// The `maxWaitSeconds` of each poll, 1 to 30 (default 30).
+    /// The `maxWaitSeconds` of each poll, 1 to 30 (default 30); a value out
+    /// of range is a [`ValidationError`](crate::ValidationError) from
+    /// [`wait`](Self::wait), before any request.
     pub fn poll_seconds(mut self, seconds: u32) -> Self {
         self.poll_seconds = seconds;
         self
@@ -113,7 +115,8 @@ impl<'a, T> Waiter<'a, T> {
     }
 
     /// Polls until the session has finished or `max` has passed. Polls at
-    /// least once, even when `max` is zero.
+    /// least once, even when `max` is zero. The limit is checked between
+    /// polls: one poll (with its own retries) may end after it.
     pub async fn wait(self, max: Duration) -> Result<Waited<T>> {
         let start = self.clock.now();
         let mut polls = 0;
@@ -127,8 +130,10 @@ impl<'a, T> Waiter<'a, T> {
                 });
             }
             let left = max.saturating_sub(elapsed);
-            let left_seconds = u32::try_from(left.as_secs()).unwrap_or(u32::MAX);
-            let left_seconds = left_seconds + u32::from(left.subsec_nanos() > 0);
+            let left_seconds = left
+                .as_secs()
+                .saturating_add(u64::from(left.subsec_nanos() > 0));
+            let left_seconds = u32::try_from(left_seconds).unwrap_or(u32::MAX);
             let seconds = self.poll_seconds.min(left_seconds).max(1);
             polls += 1;
             let asked_at = self.clock.now();
@@ -144,11 +149,10 @@ impl<'a, T> Waiter<'a, T> {
                 Err(error) if error.status().is_some_and(|s| s.as_u16() == 408) => {
                     let took = self.clock.now().saturating_sub(asked_at);
                     let early = took < Duration::from_secs(u64::from(seconds)) / 2;
-                    let pause = match error.retry_after() {
-                        Some(pause) => pause,
-                        None if early => MIN_POLL_INTERVAL,
-                        None => Duration::ZERO,
-                    };
+                    let mut pause = error.retry_after().unwrap_or(Duration::ZERO);
+                    if early {
+                        pause = pause.max(MIN_POLL_INTERVAL);
+                    }
                     let left = max.saturating_sub(self.clock.now().saturating_sub(start));
                     if !pause.is_zero() && !left.is_zero() {
                         self.clock.sleep(pause.min(left)).await;

@@ -325,3 +325,22 @@ async fn invalid_input_is_rejected_before_any_request() {
         "nothing was sent"
     );
 }
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_max_backoff_ends_the_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(api(429).insert_header("retry-after", "60"))
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .get_test_session(SESSION_ID.parse().unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(60)));
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "no retry sooner than the server asked"
+    );
+}

@@ -169,6 +169,32 @@ async fn an_early_408_is_not_polled_in_a_tight_loop() {
 }
 
 #[tokio::test]
+async fn a_408_with_retry_after_zero_still_pauses() {
+    let server = MockServer::start().await;
+    let clock = Arc::new(ManualClock::default());
+    Mock::given(method("GET"))
+        .respond_with(still_running().insert_header("retry-after", "0"))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(session("PASSED")))
+        .mount(&server)
+        .await;
+    let done = client(&server)
+        .wait_for_test_session(SESSION_ID.parse().unwrap())
+        .clock(clock.clone())
+        .wait(Duration::MAX)
+        .await
+        .unwrap();
+    assert_eq!(done.polls, 3);
+    assert_eq!(clock.now(), 2 * checkly::MIN_POLL_INTERVAL);
+    // `Duration::MAX` asked for the longest poll, not an overflow.
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests[0].url.query(), Some("maxWaitSeconds=30"));
+}
+
+#[tokio::test]
 async fn any_other_error_ends_the_wait() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

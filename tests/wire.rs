@@ -47,15 +47,25 @@ fn retry_strategy_variants() {
                 only_on: Some(vec![]),
             })),
         ),
+        ("no_retries", Some(RetryStrategy::NoRetries)),
         ("none", None),
     ];
     for (name, strategy) in variants {
         let wire = request_with(strategy.clone(), vec![]);
         insta::assert_json_snapshot!(format!("retry_strategy_{name}"), wire);
-        // What goes out comes back as the same value.
         let back: TriggerTestSessionRequest = serde_json::from_value(wire).unwrap();
-        assert_eq!(back.retry_strategy, strategy);
+        if strategy == Some(RetryStrategy::NoRetries) {
+            // serde reads a `null` field as `None`: the request means the same.
+            assert_eq!(back.retry_strategy, None);
+        } else {
+            // What goes out comes back as the same value.
+            assert_eq!(back.retry_strategy, strategy);
+        }
     }
+    assert_eq!(
+        serde_json::from_str::<RetryStrategy>("null").unwrap(),
+        RetryStrategy::NoRetries
+    );
 }
 
 #[test]
