@@ -51,7 +51,7 @@ impl Client {
     }
 
     /// The generated client, for what this one does not wrap. It sends what it
-    /// is given: the checks of [`crate::validate`] do not apply.
+    /// is given: the limits checked by this client (see [`ValidationError`](crate::ValidationError)) are not checked there.
     pub fn generated(&self) -> &generated::Client {
         &self.api
     }

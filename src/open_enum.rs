@@ -2,7 +2,7 @@
 //!
 //! Checkly adds enum values over time (`checkType` gained `GRPC`, `SSL` and
 //! `TRACEROUTE` after this crate's spec was written). Every string enum of the
-//! spec is generated with [`open_enum!`]: one variant per known value plus
+//! spec is generated with the `open_enum!` macro: one variant per known value plus
 //! `Unknown(String)`, which keeps any other value as it was sent so that a
 //! response still decodes and re-encodes unchanged.
 
