@@ -78,7 +78,11 @@ pub enum Error {
     Transport(#[source] reqwest::Error),
 
     /// A waiter gave up before the session finished.
-    #[error("still not finished after {elapsed:?} ({polls} polls; the limit was {max_wait:?})")]
+    #[error(
+        "still not finished after {} ({polls} polls; the limit was {})",
+        seconds(*.elapsed),
+        seconds(*.max_wait)
+    )]
     WaitTimeout {
         /// Time spent waiting.
         elapsed: Duration,
@@ -98,6 +102,15 @@ pub enum Error {
     /// An error raised by a client hook.
     #[error("{0}")]
     Hook(String),
+}
+
+/// A duration for people: `2.0s`, `600s`.
+fn seconds(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
 }
 
 fn api_message(status: StatusCode, api_error: Option<&ApiError>, excerpt: &str) -> String {

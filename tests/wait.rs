@@ -85,6 +85,10 @@ async fn stops_at_the_max_wait_with_elapsed_time_and_polls() {
         .wait(Duration::from_secs(45))
         .await
         .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "still not finished after 50s (5 polls; the limit was 45s)"
+    );
     let Error::WaitTimeout {
         elapsed,
         polls,
@@ -101,16 +105,6 @@ async fn stops_at_the_max_wait_with_elapsed_time_and_polls() {
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 5);
     assert_eq!(requests[4].url.query(), Some("maxWaitSeconds=5"));
-    assert!(error_message_mentions_polls(polls));
-}
-
-fn error_message_mentions_polls(polls: u32) -> bool {
-    let e = Error::WaitTimeout {
-        elapsed: Duration::from_secs(50),
-        polls,
-        max_wait: Duration::from_secs(45),
-    };
-    e.to_string().contains("5 polls")
 }
 
 #[tokio::test]
