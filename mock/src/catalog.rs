@@ -32,8 +32,9 @@ pub struct CheckDef {
     pub id: Uuid,
     /// The check's name.
     pub name: String,
-    /// The check type as the API spells it: `API`, `BROWSER`, `MULTI_STEP`,
-    /// `PLAYWRIGHT`, `TCP`, `URL`, `HEARTBEAT`, `ICMP`, `DNS`, `AGENTIC`.
+    /// The check type as the API spells it: `AGENTIC`, `API`, `BROWSER`,
+    /// `HEARTBEAT`, `ICMP`, `MULTI_STEP`, `TCP`, `PLAYWRIGHT`, `URL` or `DNS`
+    /// (checked by [`Catalog::validate`]).
     #[serde(default = "default_check_type")]
     pub check_type: String,
     /// The check's tags, matched case-sensitively by `target.matchTags`.
@@ -50,6 +51,21 @@ pub struct CheckDef {
     #[serde(default = "default_duration")]
     pub duration_seconds: f64,
 }
+
+/// The check types the spec knows (`checkType` of `TestSessionResult`,
+/// `CheckSession` and `CheckSessionResult`).
+pub(crate) const CHECK_TYPES: [&str; 10] = [
+    "AGENTIC",
+    "API",
+    "BROWSER",
+    "HEARTBEAT",
+    "ICMP",
+    "MULTI_STEP",
+    "TCP",
+    "PLAYWRIGHT",
+    "URL",
+    "DNS",
+];
 
 fn default_check_type() -> String {
     "API".to_owned()
@@ -75,8 +91,10 @@ fn default_duration() -> f64 {
 /// ] }
 /// ```
 ///
-/// `checkType` defaults to `API`, `tags` to none, `activated` to true,
-/// `behaviour` to `pass` (or `fail`, `degraded`, `failThenPass`) and
+/// `checkType` defaults to `API` and must be one of the spec's values
+/// (`AGENTIC`, `API`, `BROWSER`, `HEARTBEAT`, `ICMP`, `MULTI_STEP`, `TCP`,
+/// `PLAYWRIGHT`, `URL`, `DNS`), `tags` default to none, `activated` to
+/// true, `behaviour` to `pass` (or `fail`, `degraded`, `failThenPass`) and
 /// `durationSeconds` to 2.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Catalog {
@@ -233,7 +251,7 @@ impl Catalog {
     }
 
     /// Loads a catalog from a `.json`, `.yaml` or `.yml` file and checks it
-    /// (unique ids, non-empty names and types, finite non-negative durations).
+    /// with [`validate`](Self::validate).
     pub fn from_path(path: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -259,7 +277,9 @@ impl Catalog {
         Ok(catalog)
     }
 
-    /// Checks the catalog's invariants; `from_path` calls it.
+    /// Checks the catalog's invariants (unique ids, non-empty names, check
+    /// types the spec knows, finite non-negative durations);
+    /// `from_path` calls it.
     pub fn validate(&self) -> Result<(), String> {
         let mut seen = HashSet::new();
         for (i, check) in self.checks.iter().enumerate() {
@@ -269,8 +289,14 @@ impl Catalog {
             if check.name.is_empty() {
                 return Err(format!("checks[{i}].name must not be empty"));
             }
-            if check.check_type.is_empty() {
-                return Err(format!("checks[{i}].checkType must not be empty"));
+            if !CHECK_TYPES.contains(&check.check_type.as_str()) {
+                return Err(format!(
+                    "checks[{i}].checkType of check {:?} ({}) must be one of {}, not {:?}",
+                    check.name,
+                    check.id,
+                    CHECK_TYPES.join(", "),
+                    check.check_type
+                ));
             }
             if !check.duration_seconds.is_finite() || check.duration_seconds < 0.0 {
                 return Err(format!(
@@ -333,6 +359,28 @@ mod tests {
         std::fs::write(&json, r#"{"checks":[{"id":"8e1e1b6a-3c4f-4b8e-9a51-2f7d0c1e5a01","name":"A"},{"id":"8e1e1b6a-3c4f-4b8e-9a51-2f7d0c1e5a01","name":"B"}]}"#).expect("write");
         let err = Catalog::from_path(&json).expect_err("duplicate id");
         assert!(err.contains("used twice"), "{err}");
+
+        let grpc = dir.join("grpc.yml");
+        std::fs::write(
+            &grpc,
+            "checks:\n  - id: 8e1e1b6a-3c4f-4b8e-9a51-2f7d0c1e5a02\n    name: Streams\n    checkType: GRPC\n",
+        )
+        .expect("write");
+        let err = Catalog::from_path(&grpc).expect_err("unknown check type");
+        assert!(
+            err.contains("checks[0].checkType")
+                && err.contains("\"Streams\"")
+                && err.contains("8e1e1b6a-3c4f-4b8e-9a51-2f7d0c1e5a02")
+                && err.contains("\"GRPC\""),
+            "{err}"
+        );
+        let lower = Catalog {
+            checks: vec![CheckDef {
+                check_type: "api".to_owned(),
+                ..cat.checks[0].clone()
+            }],
+        };
+        assert!(lower.validate().is_err(), "check types are case-sensitive");
 
         let txt = dir.join("c.txt");
         std::fs::write(&txt, "").expect("write");

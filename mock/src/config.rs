@@ -6,6 +6,9 @@ use crate::faults::FaultRule;
 /// The account id the mock uses unless told otherwise.
 pub const DEFAULT_ACCOUNT_ID: &str = "11111111-1111-4111-8111-111111111111";
 
+/// The largest [`MockConfig::history`] a server accepts.
+pub(crate) const MAX_HISTORY: usize = 100_000;
+
 /// The API key the mock accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "mock-api-key";
 
@@ -14,7 +17,8 @@ pub const DEFAULT_API_KEY: &str = "mock-api-key";
 pub struct MockConfig {
     /// The API key clients must send as `Authorization: Bearer <key>`.
     pub api_key: String,
-    /// The account id clients must send as `X-Checkly-Account`.
+    /// The account id clients must send as `X-Checkly-Account`: a UUID in
+    /// its hyphenated form.
     pub account_id: String,
     /// How much faster than real time sessions run: at speed 100 a check of
     /// 2 simulated seconds ends after 20 real milliseconds. Must be finite
@@ -22,7 +26,8 @@ pub struct MockConfig {
     pub speed: f64,
     /// The account's checks.
     pub catalog: Catalog,
-    /// How many finished test sessions to preload (see the crate docs).
+    /// How many finished test sessions to preload (see the crate docs), at
+    /// most 100 000.
     pub history: usize,
     /// Fault rules in force from the start.
     pub faults: Vec<FaultRule>,

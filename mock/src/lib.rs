@@ -33,6 +33,9 @@
 //!
 //! Admin routes (no auth, not logged): `GET|POST|DELETE /__mock/faults` and
 //! `GET|DELETE /__mock/requests`; see [`FaultRule`] and [`ReceivedRequest`].
+//! The request log keeps the last 10 000 requests; a body of more than 64
+//! KiB is stored cut short, as `{"truncated": true, "bytes": N, "head":
+//! "…"}`.
 //!
 //! # Time
 //!
@@ -66,7 +69,11 @@
 //!
 //! The list is newest first; `nextId` is an opaque cursor (`c_<n>`) that
 //! stays valid when new sessions start. Array parameters are accepted as
-//! `statuses=A&statuses=B` and as `statuses[]=A`.
+//! `statuses=A&statuses=B` and as `statuses[]=A`. `textSearch` matches,
+//! case-insensitively, a substring of the session's `name` or of its
+//! metadata's `branchName`, `commitMessage`, `commitOwner`, `commitId`,
+//! `repoUrl` or `environment`; `users` matches the commit owner or the
+//! invoker's name.
 //!
 //! # Check sessions
 //!
@@ -104,8 +111,9 @@
 //!
 //! # History
 //!
-//! [`MockConfig::history`] (`--history N`) preloads N finished test
-//! sessions, created 47, 94, … minutes before the server started, with
+//! [`MockConfig::history`] (`--history N`, at most 100 000) preloads N
+//! finished test sessions, created 47, 94, … minutes before the server
+//! started, with
 //! varied statuses (PASSED, FAILED, CANCELLED), providers (GITHUB, API,
 //! TRIGGER, VERCEL, PW_REPORTER), branches (`main`, `feature/checkout`,
 //! `fix/flaky-login`, `release/2.3`, none), commit owners (`alice`, `bob`,

@@ -5,6 +5,14 @@
 //! matching sessions with smaller sequence numbers. New sessions get larger
 //! numbers, so they only ever appear at the head of the first page and never
 //! shift later pages.
+//!
+//! Filters, all of which must hold: `from` (created at or after, unix
+//! seconds) and `to` (created before); `statuses`; `branches`
+//! (`branchName`); `providers`; `users` (the commit owner or the invoker's
+//! name; with `noUsers=true` also sessions with neither); `errorGroupId`
+//! (a failed result saw it); `textSearch`, a case-insensitive substring of
+//! any of the session's `name` and its metadata's `branchName`,
+//! `commitMessage`, `commitOwner`, `commitId`, `repoUrl` and `environment`.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -13,7 +21,7 @@ use std::time::Instant;
 use crate::error::ApiError;
 use crate::query::QueryParams;
 use crate::session::{TestSessionRecord, TestStatus};
-use crate::validation::parse_number;
+use crate::validation::{bad, parse_number};
 use crate::wire::ListResponse;
 
 /// The providers the spec knows.
@@ -40,7 +48,8 @@ pub(crate) struct ListQuery {
     pub no_users: bool,
     /// Only sessions with a smaller sequence number (the cursor).
     pub before_seq: Option<u64>,
-    /// Lower-cased free text.
+    /// Lower-cased free text, looked for in
+    /// [`TestSessionRecord::search_fields`].
     pub text: Option<String>,
     /// Error group id.
     pub error_group: Option<String>,
@@ -56,10 +65,6 @@ pub(crate) fn decode_cursor(s: &str) -> Option<u64> {
     s.strip_prefix("c_")
         .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
         .and_then(|n| n.parse().ok())
-}
-
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::bad_request(message)
 }
 
 fn number(q: &QueryParams, key: &str) -> Result<Option<f64>, ApiError> {
@@ -187,9 +192,8 @@ impl ListQuery {
             }
         }
         if let Some(text) = &self.text {
-            let hit = [Some(s.name.as_str()), s.branch(), s.commit_message()]
-                .into_iter()
-                .flatten()
+            let hit = s
+                .search_fields()
                 .any(|field| field.to_lowercase().contains(text.as_str()));
             if !hit {
                 return false;

@@ -13,7 +13,8 @@ use clap::Parser;
 const AFTER_HELP: &str = "\
 Fault SPEC syntax:  [METHOD:]PATH-PREFIX=KIND[xTIMES]
   KIND is one of
-    status:CODE[:retry-after=VALUE]  answer CODE with an ApiError body (and Retry-After: VALUE)
+    status:CODE[:retry-after=VALUE]  answer CODE (200..=599 but 204, 205, 304) with an ApiError body
+                                     (and Retry-After: VALUE; a 429 always has one, 1 by default)
     delay:MILLIS                     wait, then answer normally
     drop                             close the connection without answering
     truncated                        send half of a JSON body, then close the connection
@@ -60,8 +61,13 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     checks: Option<PathBuf>,
 
-    /// Preload this many finished test sessions into the session list.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    /// Preload this many finished test sessions into the session list (at most 100000).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=100_000)
+    )]
     history: usize,
 
     /// Inject a fault (repeatable); see the SPEC syntax below.
@@ -69,7 +75,11 @@ struct Cli {
     faults: Vec<FaultRule>,
 }
 
+/// A UUID in its hyphenated form, as `MockServer::bind` wants it.
 fn parse_account_id(s: &str) -> Result<String, String> {
+    if s.len() != 36 {
+        return Err("not a hyphenated UUID (8-4-4-4-12 hex digits)".to_owned());
+    }
     uuid::Uuid::try_parse(s)
         .map(|_| s.to_owned())
         .map_err(|e| format!("not a UUID: {e}"))
@@ -158,6 +168,18 @@ mod tests {
         assert_eq!(cli.faults.len(), 2);
         assert!(Cli::try_parse_from(["checkly-mock", "--speed", "0"]).is_err());
         assert!(Cli::try_parse_from(["checkly-mock", "--account-id", "x"]).is_err());
+        assert!(
+            Cli::try_parse_from([
+                "checkly-mock",
+                "--account-id",
+                "11111111111141118111111111111111"
+            ])
+            .is_err()
+        );
+        let most = Cli::try_parse_from(["checkly-mock", "--history", "100000"]).expect("valid");
+        assert_eq!(most.history, 100_000);
+        assert!(Cli::try_parse_from(["checkly-mock", "--history", "100001"]).is_err());
+        assert!(Cli::try_parse_from(["checkly-mock", "--history", "-1"]).is_err());
         assert!(Cli::try_parse_from(["checkly-mock", "--fault", "nope"]).is_err());
     }
 }

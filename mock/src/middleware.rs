@@ -22,9 +22,22 @@ pub(crate) const MAX_BODY: usize = 2 * 1024 * 1024;
 /// The largest response body `unknown-enum` rewrites.
 const MAX_REWRITE: usize = 16 * 1024 * 1024;
 
+/// The largest request body the request log stores whole.
+const MAX_LOGGED_BODY: usize = 64 * 1024;
+
+/// A request body as the request log stores it (see [`ReceivedRequest::body`]).
 fn body_value(bytes: &[u8]) -> serde_json::Value {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return serde_json::Value::Null;
+    }
+    if bytes.len() > MAX_LOGGED_BODY {
+        // Cut before a UTF-8 continuation byte, so no character is split.
+        let mut end = MAX_LOGGED_BODY;
+        while end > 0 && bytes[end] & 0xC0 == 0x80 {
+            end -= 1;
+        }
+        let head = String::from_utf8_lossy(&bytes[..end]);
+        return serde_json::json!({"truncated": true, "bytes": bytes.len(), "head": head});
     }
     serde_json::from_slice(bytes)
         .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(bytes).into_owned()))
@@ -138,5 +151,33 @@ pub(crate) async fn auth(State(state): State<Arc<AppState>>, req: Request, next:
             ApiError::forbidden("The API key has no access to this account").into_response()
         }
         Some(_) => next.run(req).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    #[test]
+    fn logged_bodies_stay_small_and_valid_json() {
+        assert_eq!(body_value(b" \n"), Value::Null);
+        assert_eq!(body_value(br#"{"a":1}"#), json!({"a": 1}));
+        assert_eq!(body_value(b"plain"), json!("plain"));
+        // Exactly the limit is kept whole.
+        let exact = format!("\"{}\"", "y".repeat(MAX_LOGGED_BODY - 2));
+        assert_eq!(
+            body_value(exact.as_bytes()),
+            json!("y".repeat(MAX_LOGGED_BODY - 2))
+        );
+        // One byte more is cut, here inside a two-byte 'é'.
+        let mut big = vec![b'x'; MAX_LOGGED_BODY - 1];
+        big.extend("é and more".as_bytes());
+        let v = body_value(&big);
+        assert_eq!(v["truncated"], true);
+        assert_eq!(v["bytes"], big.len());
+        let head = v["head"].as_str().expect("head");
+        assert_eq!(head, "x".repeat(MAX_LOGGED_BODY - 1));
+        assert!(serde_json::to_string(&v).expect("JSON").len() < MAX_LOGGED_BODY + 100);
     }
 }

@@ -9,11 +9,12 @@ use chrono::Utc;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::config::MockConfig;
+use crate::config::{DEFAULT_ACCOUNT_ID, MAX_HISTORY, MockConfig};
 use crate::faults::{FaultRule, FaultSet};
 use crate::history;
 use crate::routes;
 use crate::state::{AppState, ReceivedRequest, Store, lock};
+use crate::validation::parse_uuid;
 
 /// A running mock server. Dropping it stops the server: it stops accepting
 /// connections, open long polls answer 503 at once, and connections close
@@ -34,15 +35,30 @@ impl MockServer {
     }
 
     /// Starts a server on `addr` (port 0: an ephemeral port), on the current
-    /// tokio runtime. Fails on an invalid configuration (speed not finite
-    /// and positive, a fault rule with an impossible status), when no tokio
-    /// runtime is running, or when the address cannot be bound.
+    /// tokio runtime. Fails with [`io::ErrorKind::InvalidInput`] on an
+    /// invalid configuration (speed not finite and positive, an account id
+    /// that is not a hyphenated UUID, a history of more than 100 000
+    /// sessions, a fault rule that [`FaultRule::validate`] refuses); fails
+    /// when no tokio runtime is running, or when the address cannot be
+    /// bound.
     pub async fn bind(config: MockConfig, addr: SocketAddr) -> io::Result<MockServer> {
         let invalid = |msg: String| io::Error::new(io::ErrorKind::InvalidInput, msg);
         if !config.speed.is_finite() || config.speed <= 0.0 {
             return Err(invalid(format!(
                 "speed must be a finite number > 0, not {}",
                 config.speed
+            )));
+        }
+        if parse_uuid(&config.account_id).is_none() {
+            return Err(invalid(format!(
+                "account id {:?} is not a UUID (like {DEFAULT_ACCOUNT_ID})",
+                config.account_id
+            )));
+        }
+        if config.history > MAX_HISTORY {
+            return Err(invalid(format!(
+                "history must be at most {MAX_HISTORY} sessions, not {}",
+                config.history
             )));
         }
         let mut faults = FaultSet::default();
@@ -121,8 +137,9 @@ impl MockServer {
         lock(&self.state.received).clear();
     }
 
-    /// Adds a fault rule after the ones in force. A `status` fault with a
-    /// status outside 200..=599 answers 500.
+    /// Adds a fault rule after the ones in force. It is not checked: a
+    /// `status` fault with a status [`FaultRule::validate`] refuses answers
+    /// 500, and a retry-after that is no valid header value is left out.
     pub fn add_fault(&self, rule: FaultRule) {
         lock(&self.state.faults).add(rule);
     }

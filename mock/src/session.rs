@@ -110,7 +110,8 @@ impl TestSessionRecord {
         self.chains.iter().map(Chain::end_ms).max().unwrap_or(0)
     }
 
-    /// The real instant it ends, `None` if already ended or historic.
+    /// The real instant its last run ends (or ended, for a finished
+    /// session); `None` for preloaded history, which has no monotonic start.
     pub fn ends_at(&self, speed: f64) -> Option<Instant> {
         self.origin.map(|o| real_instant(o, self.end_ms(), speed))
     }
@@ -129,11 +130,24 @@ impl TestSessionRecord {
             .and_then(|m| m.commit_owner.as_deref())
     }
 
-    /// `commitMessage` from the metadata.
-    pub fn commit_message(&self) -> Option<&str> {
-        self.metadata
-            .as_ref()
-            .and_then(|m| m.commit_message.as_deref())
+    /// The fields the list's `textSearch` looks in: `name`, then the
+    /// metadata's `branchName`, `commitMessage`, `commitOwner`, `commitId`,
+    /// `repoUrl` and `environment` (those that are set).
+    pub fn search_fields(&self) -> impl Iterator<Item = &str> {
+        let meta = self.metadata.as_ref();
+        let from_meta = meta.into_iter().flat_map(|m| {
+            [
+                &m.branch_name,
+                &m.commit_message,
+                &m.commit_owner,
+                &m.commit_id,
+                &m.repo_url,
+                &m.environment,
+            ]
+            .into_iter()
+            .filter_map(Option::as_deref)
+        });
+        std::iter::once(self.name.as_str()).chain(from_meta)
     }
 
     /// Cancels the runs with these sequence ids (all, for `None`) that are

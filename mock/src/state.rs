@@ -26,7 +26,10 @@ pub struct ReceivedRequest {
     /// The raw query string without `?` (empty when there is none).
     pub query: String,
     /// The JSON body; `Null` without a body, a JSON string holding the raw
-    /// text when the body is not JSON.
+    /// text when the body is not JSON. A body of more than 64 KiB is not
+    /// stored whole: it becomes `{"truncated": true, "bytes": N, "head":
+    /// "…"}`, with `N` its size in bytes and `head` its first 64 KiB as
+    /// text (a character cut in two at the end left out).
     pub body: serde_json::Value,
 }
 

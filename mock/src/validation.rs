@@ -43,7 +43,8 @@ pub(crate) struct CancelRequest {
 
 type Obj = Map<String, Value>;
 
-fn bad(message: impl Into<String>) -> ApiError {
+/// 400 with this message.
+pub(crate) fn bad(message: impl Into<String>) -> ApiError {
     ApiError::bad_request(message)
 }
 

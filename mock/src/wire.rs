@@ -2,7 +2,7 @@
 //! independently of the client library.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 
 /// An RFC 3339 timestamp with milliseconds, as the real API writes them.
@@ -11,7 +11,7 @@ pub(crate) fn timestamp(t: DateTime<Utc>) -> String {
 }
 
 /// `TestSessionMetadata`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Metadata {
     /// `environment` (omitted when not given).

@@ -177,18 +177,49 @@ async fn branch_user_provider_filters() {
 #[tokio::test]
 async fn text_error_group_and_time_filters() {
     let api = history(30).await;
+    let searched = [
+        "name",
+        "branchName",
+        "commitMessage",
+        "commitOwner",
+        "commitId",
+        "repoUrl",
+        "environment",
+    ];
+    let hit_in = |e: &Value, field: &str, text: &str| {
+        e[field]
+            .as_str()
+            .is_some_and(|s| s.to_lowercase().contains(text))
+    };
     let hits = all(&api, "textSearch=CHECKOUT").await;
     assert!(!hits.is_empty());
-    assert!(hits.iter().all(|e| {
-        [&e["name"], &e["branchName"], &e["commitMessage"]]
-            .iter()
-            .any(|v| {
-                v.as_str()
-                    .is_some_and(|s| s.to_lowercase().contains("checkout"))
-            })
-    }));
+    assert!(
+        hits.iter()
+            .all(|e| searched.iter().any(|f| hit_in(e, f, "checkout")))
+    );
     let named = all(&api, "textSearch=%2327").await; // "#27"
     assert_eq!(named.len(), 1);
+
+    // Each metadata field is searched: commit owner, commit id, repo URL
+    // and environment (history has no other field containing these).
+    let every = all(&api, "limit=100").await;
+    let owned = all(&api, "textSearch=aLiCe").await;
+    assert!(!owned.is_empty());
+    assert!(owned.iter().all(|e| e["commitOwner"] == "alice"));
+    assert_eq!(
+        owned.len(),
+        every.iter().filter(|e| e["commitOwner"] == "alice").count()
+    );
+    let commit = every[3]["commitId"].as_str().unwrap();
+    let by_commit = all(&api, &format!("textSearch={}", &commit[28..])).await;
+    assert_eq!(
+        ids(&json!({"entries": by_commit})),
+        vec![every[3]["id"].clone()]
+    );
+    assert_eq!(all(&api, "textSearch=acme/webshop").await.len(), 30);
+    let staging = all(&api, "textSearch=staging").await;
+    assert_eq!(staging.len(), 15);
+    assert!(staging.iter().all(|e| e["environment"] == "staging"));
 
     let failed = all(&api, "statuses=FAILED").await;
     let group = failed[0]["errorGroupIds"][0].as_str().unwrap().to_owned();
@@ -203,7 +234,6 @@ async fn text_error_group_and_time_filters() {
     }));
     assert!(all(&api, "errorGroupId=nothing").await.is_empty());
 
-    let every = all(&api, "limit=100").await;
     let created = |i: usize| -> f64 {
         let t: DateTime<Utc> = every[i]["created_at"].as_str().unwrap().parse().unwrap();
         t.timestamp_millis() as f64 / 1000.0

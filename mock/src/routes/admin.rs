@@ -7,7 +7,8 @@
 //!   or as a JSON string in the `--fault` syntax (`"GET:/v1=status:503x2"`);
 //!   answers 201 with the rule.
 //! - `DELETE /__mock/faults`: removes every rule; 204.
-//! - `GET /__mock/requests`: the request log, oldest first.
+//! - `GET /__mock/requests`: the request log, oldest first (bodies over 64
+//!   KiB cut short; see `ReceivedRequest::body`).
 //! - `DELETE /__mock/requests`: empties it; 204.
 
 use std::sync::Arc;

@@ -1,29 +1,44 @@
-//! The three check-session operations.
+//! The check-session operations; the completion long poll is shared with
+//! test sessions (see [`super::completion`]).
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use bytes::Bytes;
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{Probe, json, long_poll, path_id};
+use super::{Probe, Session, json, not_found, session_id};
 use crate::check_session::CheckSessionRecord;
 use crate::error::ApiError;
 use crate::matching;
-use crate::query::QueryParams;
-use crate::state::{AppState, lock};
+use crate::state::{AppState, Store, lock};
 use crate::validation;
 use crate::wire::TriggerCheckSessionsResponse;
 
-const ID: &str = "checkSessionId";
+impl Session for CheckSessionRecord {
+    const NAME: &'static str = "Check session";
+    const ID_PARAM: &'static str = "checkSessionId";
 
-fn not_found(id: Uuid) -> ApiError {
-    ApiError::not_found(format!("Check session {id} not found"))
+    fn find(store: &Store, id: Uuid) -> Option<&Self> {
+        store.check_sessions.get(&id)
+    }
+
+    fn probe(&self, now: Instant, state: &AppState) -> Probe {
+        let t = self.sim_now(now, state.speed);
+        if self.is_done(t) {
+            Probe::Done(json(
+                StatusCode::OK,
+                &self.render(t, &state.account_id, true),
+            ))
+        } else {
+            Probe::Running(Some(self.ends_at(state.speed)))
+        }
+    }
 }
 
 /// `POST /v1/check-sessions/trigger`: one check session per matching check.
@@ -61,36 +76,15 @@ pub(super) async fn get_one(
     State(state): State<Arc<AppState>>,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
-    let id = path_id(path, ID)?;
+    let id = session_id::<CheckSessionRecord>(path)?;
     let store = lock(&state.store);
-    let session = store.check_sessions.get(&id).ok_or_else(|| not_found(id))?;
+    let session = store
+        .check_sessions
+        .get(&id)
+        .ok_or_else(|| not_found::<CheckSessionRecord>(id))?;
     let t = session.sim_now(Instant::now(), state.speed);
     Ok(json(
         StatusCode::OK,
         &session.render(t, &state.account_id, true),
     ))
-}
-
-/// `GET /v1/check-sessions/{checkSessionId}/completion`.
-pub(super) async fn completion(
-    State(state): State<Arc<AppState>>,
-    path: Result<Path<String>, PathRejection>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
-    let id = path_id(path, ID)?;
-    let wait = validation::max_wait(&QueryParams::parse(query.as_deref().unwrap_or("")))?;
-    long_poll(&state, wait, || {
-        let store = lock(&state.store);
-        let session = store.check_sessions.get(&id).ok_or_else(|| not_found(id))?;
-        let t = session.sim_now(Instant::now(), state.speed);
-        if session.is_done(t) {
-            Ok(Probe::Done(json(
-                StatusCode::OK,
-                &session.render(t, &state.account_id, true),
-            )))
-        } else {
-            Ok(Probe::Running(session.ends_at(state.speed)))
-        }
-    })
-    .await
 }

@@ -1,30 +1,45 @@
-//! The five test-session operations.
+//! The test-session operations; the completion long poll is shared with
+//! check sessions (see [`super::completion`]).
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use chrono::Utc;
 use uuid::Uuid;
 
-use super::{Probe, json, long_poll, path_id};
+use super::{Probe, Session, json, not_found, session_id};
 use crate::error::ApiError;
 use crate::listing::ListQuery;
 use crate::matching;
 use crate::query::QueryParams;
 use crate::session::{TestSessionRecord, TestStatus};
-use crate::state::{AppState, lock};
+use crate::state::{AppState, Store, lock};
 use crate::timeline::Chain;
 use crate::validation;
 
-const ID: &str = "testSessionId";
+impl Session for TestSessionRecord {
+    const NAME: &'static str = "Test session";
+    const ID_PARAM: &'static str = "testSessionId";
 
-fn not_found(id: Uuid) -> ApiError {
-    ApiError::not_found(format!("Test session {id} not found"))
+    fn find(store: &Store, id: Uuid) -> Option<&Self> {
+        store.test_session(id)
+    }
+
+    fn probe(&self, now: Instant, state: &AppState) -> Probe {
+        let t = self.sim_now(now, state.speed);
+        if self.status(t) == TestStatus::Running {
+            // Preloaded history has no planned end (it is never running,
+            // but a poll on one would then just wait for its deadline).
+            Probe::Running(self.ends_at(state.speed))
+        } else {
+            Probe::Done(json(StatusCode::OK, &self.render(t)))
+        }
+    }
 }
 
 /// `POST /v1/test-sessions/trigger`.
@@ -74,9 +89,9 @@ pub(super) async fn trigger(
 /// `GET /v1/test-sessions`.
 pub(super) async fn list(
     State(state): State<Arc<AppState>>,
-    RawQuery(query): RawQuery,
+    query: QueryParams,
 ) -> Result<Response, ApiError> {
-    let query = ListQuery::parse(&QueryParams::parse(query.as_deref().unwrap_or("")))?;
+    let query = ListQuery::parse(&query)?;
     let page = {
         let store = lock(&state.store);
         query.page(
@@ -94,33 +109,13 @@ pub(super) async fn get_one(
     State(state): State<Arc<AppState>>,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
-    let id = path_id(path, ID)?;
+    let id = session_id::<TestSessionRecord>(path)?;
     let store = lock(&state.store);
-    let session = store.test_session(id).ok_or_else(|| not_found(id))?;
+    let session = store
+        .test_session(id)
+        .ok_or_else(|| not_found::<TestSessionRecord>(id))?;
     let body = session.render(session.sim_now(Instant::now(), state.speed));
     Ok(json(StatusCode::OK, &body))
-}
-
-/// `GET /v1/test-sessions/{testSessionId}/completion`.
-pub(super) async fn completion(
-    State(state): State<Arc<AppState>>,
-    path: Result<Path<String>, PathRejection>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
-    let id = path_id(path, ID)?;
-    let wait = validation::max_wait(&QueryParams::parse(query.as_deref().unwrap_or("")))?;
-    long_poll(&state, wait, || {
-        let store = lock(&state.store);
-        let session = store.test_session(id).ok_or_else(|| not_found(id))?;
-        let t = session.sim_now(Instant::now(), state.speed);
-        if session.status(t) == TestStatus::Running {
-            let ends_at = session.ends_at(state.speed).unwrap_or_else(Instant::now);
-            Ok(Probe::Running(ends_at))
-        } else {
-            Ok(Probe::Done(json(StatusCode::OK, &session.render(t))))
-        }
-    })
-    .await
 }
 
 /// `POST /v1/test-sessions/{testSessionId}/cancel`.
@@ -129,11 +124,13 @@ pub(super) async fn cancel(
     path: Result<Path<String>, PathRejection>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let id = path_id(path, ID)?;
+    let id = session_id::<TestSessionRecord>(path)?;
     let req = validation::cancel(&body)?;
     {
         let mut store = lock(&state.store);
-        let session = store.test_session_mut(id).ok_or_else(|| not_found(id))?;
+        let session = store
+            .test_session_mut(id)
+            .ok_or_else(|| not_found::<TestSessionRecord>(id))?;
         if let Some(ids) = &req.sequence_ids
             && let Some(unknown) = ids.iter().find(|s| !session.has_sequence(**s))
         {
