@@ -2,15 +2,13 @@
 //! live in [`crate::parse`].
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use uuid::Uuid;
 
-use crate::parse::{
-    EnvPair, TagGroup, parse_env_pair, parse_retry_strategy, parse_speed, parse_tag_group,
-    parse_time,
-};
+use crate::parse::{TagGroup, parse_retry_strategy, parse_speed, parse_tag_group, parse_time};
 use checkly::types::RetryStrategy;
 
 /// Trigger, follow and gate on Checkly test sessions.
@@ -109,6 +107,29 @@ pub enum ReporterKind {
     Junit,
 }
 
+/// The longest `--timeout`, in seconds (a day).
+pub const MAX_TIMEOUT_SECONDS: u64 = 86_400;
+
+/// `--timeout`, the same in every command that waits.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct TimeoutArg {
+    /// Give up waiting after this many seconds, 1 to 86400 (exit 1)
+    #[arg(
+        long = "timeout",
+        value_name = "SECONDS",
+        default_value_t = 600,
+        value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECONDS)
+    )]
+    pub seconds: u64,
+}
+
+impl TimeoutArg {
+    /// The timeout as a duration.
+    pub fn duration(self) -> Duration {
+        Duration::from_secs(self.seconds)
+    }
+}
+
 /// Flags of `trigger` (and `demo`).
 #[derive(Debug, Clone, Args)]
 pub struct TriggerArgs {
@@ -133,8 +154,10 @@ pub struct TriggerArgs {
     #[arg(long, value_name = "SLUG", conflicts_with = "location")]
     pub private_location: Option<String>,
     /// Environment variable for the checks (repeatable)
-    #[arg(short = 'e', long = "env", value_name = "KEY=VALUE", value_parser = parse_env_pair)]
-    pub env: Vec<EnvPair>,
+    // A plain string: clap would echo a bad value in its error, and values may be secrets.
+    // `crate::parse::parse_env_pair` splits it, without ever showing the value.
+    #[arg(short = 'e', long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
     /// Read environment variables from a dotenv file (KEY=VALUE lines; --env wins)
     #[arg(long, value_name = "PATH")]
     pub env_file: Option<PathBuf>,
@@ -161,9 +184,9 @@ pub struct TriggerArgs {
     /// Not together with --retries.
     #[arg(long, value_name = "STRATEGY", value_parser = parse_retry_strategy, verbatim_doc_comment)]
     pub retry_strategy: Option<RetryStrategy>,
-    /// Give up waiting after this many seconds (exit 1)
-    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
-    pub timeout: u64,
+    /// `--timeout`.
+    #[command(flatten)]
+    pub timeout: TimeoutArg,
     /// Exit 1 when no check matches (the default)
     #[arg(long, overrides_with = "no_fail_on_no_matching")]
     pub fail_on_no_matching: bool,
@@ -312,12 +335,12 @@ pub struct GetArgs {
     /// The test session id
     #[arg(value_name = "ID")]
     pub id: Uuid,
-    /// Follow the session until it finishes (exit 1 unless it passed)
+    /// Follow the session until it finishes, up to --timeout (exit 1 unless it passed)
     #[arg(long, short = 'w')]
     pub watch: bool,
-    /// With --watch: give up after this many seconds (exit 1)
-    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
-    pub timeout: u64,
+    /// `--timeout`.
+    #[command(flatten)]
+    pub timeout: TimeoutArg,
     /// Output format
     #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
@@ -360,12 +383,12 @@ pub struct CheckTriggerArgs {
     /// Ignore cached dependencies and install them afresh
     #[arg(long)]
     pub refresh_cache: bool,
-    /// Wait for every session to finish (exit 1 unless all passed)
+    /// Wait for every session to finish, up to --timeout (exit 1 unless all passed)
     #[arg(long, short = 'w')]
     pub wait: bool,
-    /// With --wait: give up after this many seconds (exit 1)
-    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
-    pub timeout: u64,
+    /// `--timeout`.
+    #[command(flatten)]
+    pub timeout: TimeoutArg,
     /// Output format
     #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
@@ -388,9 +411,9 @@ pub struct CheckWaitArgs {
     /// The check session id
     #[arg(value_name = "ID")]
     pub id: Uuid,
-    /// Give up after this many seconds (exit 1)
-    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
-    pub timeout: u64,
+    /// `--timeout`.
+    #[command(flatten)]
+    pub timeout: TimeoutArg,
     /// Output format
     #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,

@@ -58,13 +58,25 @@ impl fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
-/// A second Ctrl+C: stop following at once (exit 1).
-#[derive(Debug, Clone, Copy)]
-pub struct Interrupted;
+/// A second Ctrl+C: stop at once (exit 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interrupted {
+    /// The link of the session being followed; `None` when the trigger had
+    /// not answered yet.
+    pub session_link: Option<String>,
+}
 
 impl fmt::Display for Interrupted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("interrupted (Ctrl+C twice); stopped following the test session")
+        match &self.session_link {
+            Some(link) => write!(
+                f,
+                "interrupted (Ctrl+C twice); stopped following the test session, which may still be running: {link}"
+            ),
+            None => f.write_str(
+                "interrupted (Ctrl+C twice) while triggering; a test session may have started anyway",
+            ),
+        }
     }
 }
 
@@ -160,17 +172,27 @@ pub fn classify(err: &anyhow::Error) -> (Exit, String) {
     (Exit::Failure, message)
 }
 
-/// Prints `err` as `error: ...` on stderr (with `verbose`, every cause on a
-/// line of its own) and returns its exit code.
+/// Prints `err` as `error: ...` on stderr (with `verbose`, each cause the
+/// line does not already show, on a line of its own) and returns its exit
+/// code.
 pub fn report(err: &anyhow::Error, verbose: bool) -> Exit {
     let (exit, message) = classify(err);
     print::error_line(&message);
     if verbose {
-        for cause in err.chain().skip(1) {
-            print::stderr_line(&format!("  caused by: {cause}"));
+        for cause in causes_not_in(err, &message) {
+            print::stderr_line(&format!("  caused by: {}", print::sanitize(&cause)));
         }
     }
     exit
+}
+
+/// The causes of `err` (below the top) whose text `line` does not contain.
+fn causes_not_in(err: &anyhow::Error, line: &str) -> Vec<String> {
+    err.chain()
+        .skip(1)
+        .map(|cause| cause.to_string())
+        .filter(|cause| !line.contains(cause.as_str()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -208,6 +230,19 @@ mod tests {
             message,
             "missing --api-key: pass --api-key or set CHECKLY_API_KEY"
         );
+    }
+
+    #[test]
+    fn verbose_shows_only_causes_the_line_lacks() {
+        let err = anyhow::anyhow!("connection refused")
+            .context("could not reach Checkly: error sending request")
+            .context("could not trigger the test session");
+        let (_, line) = classify(&err);
+        assert_eq!(
+            line,
+            "could not trigger the test session: could not reach Checkly: error sending request"
+        );
+        assert_eq!(causes_not_in(&err, &line), ["connection refused"]);
     }
 
     #[test]

@@ -1,29 +1,34 @@
-//! Following a test session to its end, and Ctrl+C.
+//! Following a test session to its end, Ctrl+C, and the live lines.
 //!
 //! The loop long-polls the completion endpoint with a short `maxWaitSeconds`.
 //! Each 408 ("still running") is followed by one retrieve of the session, so
-//! each check's FINAL result is shown as soon as it exists (once). `--timeout`
-//! bounds the whole wait.
+//! each check's FINAL result is shown as soon as it exists (once), and by the
+//! pause the server asked for (`Retry-After`). `--timeout` bounds the whole
+//! wait, and every request and pause in it listens for Ctrl+C.
 //!
 //! The first Ctrl+C cancels the session (`cancel_test_session`) and keeps
 //! following, so the cancelled results are still reported; a second one stops
-//! at once with [`Interrupted`] (exit 1). Signals arrive on a channel so that
+//! at once with [`Interrupted`] (exit 1). A Ctrl+C pressed while the trigger
+//! request was still under way counts: the session is then cancelled as soon
+//! as following starts (see [`Signals`]). Signals arrive on a channel so that
 //! tests can send them without a process.
 
 use std::collections::HashSet;
+use std::future::Future;
 use std::time::Duration;
 
 use anyhow::Context;
 use checkly::Client;
 use checkly::types::ResultType;
+use console::Style;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 use uuid::Uuid;
 
 use crate::error::Interrupted;
-use crate::print::Printer;
-use crate::report::live_line;
+use crate::print::{Printer, err_style, sanitize};
+use crate::report::format::{details, mark};
 use crate::session::{ResultRow, SessionView, is_final};
 
 /// How to follow.
@@ -62,19 +67,73 @@ pub struct CtrlC {
 impl CtrlC {
     /// Records a press and says what to do.
     pub fn press(&mut self) -> SignalAction {
-        self.presses += 1;
+        self.presses = self.presses.saturating_add(1);
         if self.presses == 1 {
             SignalAction::Cancel
         } else {
             SignalAction::Exit
         }
     }
+
+    /// Whether Ctrl+C was pressed at all.
+    pub fn pressed(&self) -> bool {
+        self.presses > 0
+    }
+}
+
+/// Ctrl+C presses, as they arrive, and how many there were.
+#[derive(Debug)]
+pub struct Signals {
+    rx: Option<mpsc::UnboundedReceiver<()>>,
+    ctrl_c: CtrlC,
+}
+
+impl Signals {
+    /// Installs the Ctrl+C (SIGINT) handler now. Once installed, Ctrl+C no
+    /// longer kills the process: the command decides.
+    pub fn listen() -> anyhow::Result<Self> {
+        Ok(Self::from_channel(ctrl_c_channel()?))
+    }
+
+    /// Presses arrive on `rx` (tests send them).
+    pub fn from_channel(rx: mpsc::UnboundedReceiver<()>) -> Self {
+        Self {
+            rx: Some(rx),
+            ctrl_c: CtrlC::default(),
+        }
+    }
+
+    /// No presses ever: Ctrl+C keeps its default (the process stops).
+    pub fn none() -> Self {
+        Self {
+            rx: None,
+            ctrl_c: CtrlC::default(),
+        }
+    }
+
+    /// Waits for the next press and says what it means (never returns when
+    /// no press can come).
+    pub async fn next(&mut self) -> SignalAction {
+        let pressed = match self.rx.as_mut() {
+            Some(rx) => rx.recv().await.is_some(),
+            None => false,
+        };
+        if !pressed {
+            self.rx = None;
+            return std::future::pending().await;
+        }
+        self.ctrl_c.press()
+    }
+
+    /// Whether Ctrl+C was pressed already.
+    pub fn pressed(&self) -> bool {
+        self.ctrl_c.pressed()
+    }
 }
 
 /// Installs the Ctrl+C (SIGINT) handler now and forwards every press to the
-/// returned channel. Once installed, Ctrl+C no longer kills the process:
-/// the follow loop decides.
-pub fn ctrl_c_channel() -> anyhow::Result<mpsc::UnboundedReceiver<()>> {
+/// returned channel.
+fn ctrl_c_channel() -> anyhow::Result<mpsc::UnboundedReceiver<()>> {
     let (tx, rx) = mpsc::unbounded_channel();
     #[cfg(unix)]
     {
@@ -101,6 +160,25 @@ pub fn ctrl_c_channel() -> anyhow::Result<mpsc::UnboundedReceiver<()>> {
     Ok(rx)
 }
 
+/// `timeout` from now; a timeout too large for the clock is as good as never.
+pub fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
+        .unwrap_or(now)
+}
+
+/// How a raced step ended.
+enum Step<T> {
+    /// The step's own result.
+    Done(T),
+    /// The deadline passed first.
+    TimedOut,
+}
+
+/// A cancel request under way in the background.
+type Cancelling = Option<JoinHandle<checkly::Result<()>>>;
+
 /// Follows a session, printing each FINAL result once.
 #[derive(Debug)]
 pub struct Follower<'a> {
@@ -108,84 +186,158 @@ pub struct Follower<'a> {
     printer: &'a Printer,
     options: FollowOptions,
     shown: HashSet<Uuid>,
-    ctrl_c: CtrlC,
+    latest: SessionView,
 }
 
 impl<'a> Follower<'a> {
-    /// A follower using `client` and printing through `printer`.
-    pub fn new(client: &'a Client, printer: &'a Printer, options: FollowOptions) -> Self {
+    /// A follower of `session` using `client` and printing through `printer`.
+    pub fn new(
+        client: &'a Client,
+        printer: &'a Printer,
+        options: FollowOptions,
+        session: SessionView,
+    ) -> Self {
         Self {
             client,
             printer,
             options,
             shown: HashSet::new(),
-            ctrl_c: CtrlC::default(),
+            latest: session,
         }
     }
 
-    /// Follows `session` until it finishes, the timeout passes, or a second
-    /// signal arrives on `signals` (then `Err(Interrupted)`).
-    pub async fn follow(
-        &mut self,
-        session: SessionView,
-        signals: &mut mpsc::UnboundedReceiver<()>,
-    ) -> anyhow::Result<Followed> {
-        let id = session.id;
-        let deadline = Instant::now() + self.options.timeout;
-        let mut latest = session;
-        let mut cancelling: Option<JoinHandle<checkly::Result<()>>> = None;
-        self.show_new(&latest);
+    /// The session as last seen (also after an error).
+    pub fn latest(&self) -> &SessionView {
+        &self.latest
+    }
+
+    /// Follows the session until it finishes, the timeout passes, or a second
+    /// Ctrl+C arrives on `signals` (then `Err(Interrupted)`). When Ctrl+C was
+    /// pressed before (while triggering), the session is cancelled at once.
+    pub async fn follow(&mut self, signals: &mut Signals) -> anyhow::Result<Followed> {
+        let id = self.latest.id;
+        let deadline = deadline_after(self.options.timeout);
+        let mut cancelling: Cancelling = None;
+        let first = self.latest.clone();
+        self.show_new(&first);
+        if signals.pressed() {
+            self.printer
+                .warn("Ctrl+C: cancelling the test session (press Ctrl+C again to exit now)");
+            cancelling = Some(self.start_cancel(id));
+        }
+        let client = self.client;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                return Ok(Followed::TimedOut(latest));
+                return Ok(self.timed_out());
             }
-            let left_seconds = u32::try_from(left.as_secs()).unwrap_or(u32::MAX)
-                + u32::from(left.subsec_nanos() > 0);
+            let left_seconds = u32::try_from(left.as_secs())
+                .unwrap_or(u32::MAX)
+                .saturating_add(u32::from(left.subsec_nanos() > 0));
             let wait = self.options.poll_seconds.min(left_seconds).max(1);
-            let poll = self.client.await_test_session_completion(id, Some(wait));
+            let poll = client.await_test_session_completion(id, Some(wait));
+            let answer = match self.race(poll, deadline, signals, &mut cancelling).await? {
+                Step::Done(answer) => answer,
+                Step::TimedOut => return Ok(self.timed_out()),
+            };
+            match answer {
+                Ok(done) => {
+                    let mut done = SessionView::from(done);
+                    if done.results.is_empty() && !self.latest.results.is_empty() {
+                        // An answer without results: take them from the retrieve endpoint.
+                        let fetch = client.get_test_session(id);
+                        done = match self.race(fetch, deadline, signals, &mut cancelling).await? {
+                            Step::Done(fetched) => fetched
+                                .context("could not fetch the finished test session")?
+                                .into(),
+                            Step::TimedOut => return Ok(self.timed_out()),
+                        };
+                    }
+                    self.show_new(&done);
+                    self.latest = done.clone();
+                    return Ok(Followed::Finished(done));
+                }
+                Err(e) if e.status().is_some_and(|s| s.as_u16() == 408) => {
+                    let fetch = client.get_test_session(id);
+                    let now = match self.race(fetch, deadline, signals, &mut cancelling).await? {
+                        Step::Done(now) => now.context("could not fetch the test session")?,
+                        Step::TimedOut => return Ok(self.timed_out()),
+                    };
+                    let now = SessionView::from(now);
+                    self.show_new(&now);
+                    self.latest = now;
+                    if let Some(pause) = e.retry_after() {
+                        let sleep = tokio::time::sleep(pause);
+                        if let Step::TimedOut =
+                            self.race(sleep, deadline, signals, &mut cancelling).await?
+                        {
+                            return Ok(self.timed_out());
+                        }
+                    }
+                }
+                Err(e) => {
+                    return Err(anyhow::Error::new(e).context("could not follow the test session"));
+                }
+            }
+        }
+    }
+
+    /// Runs `step` until it ends or `deadline` passes, meanwhile handling
+    /// Ctrl+C (the first starts the cancel, a later one is `Err(Interrupted)`)
+    /// and reporting how a cancel under way ended.
+    async fn race<F: Future>(
+        &mut self,
+        step: F,
+        deadline: Instant,
+        signals: &mut Signals,
+        cancelling: &mut Cancelling,
+    ) -> anyhow::Result<Step<F::Output>> {
+        let step = tokio::time::timeout_at(deadline, step);
+        tokio::pin!(step);
+        loop {
             tokio::select! {
                 // Signals first: a Ctrl+C is never lost behind a ready answer.
                 biased;
-                Some(()) = signals.recv() => match self.ctrl_c.press() {
+                action = signals.next() => match action {
                     SignalAction::Cancel => {
                         self.printer.warn("Ctrl+C: cancelling the test session (press Ctrl+C again to exit now)");
-                        // In the background, so that a second Ctrl+C is heard even if the cancel hangs.
-                        let client = self.client.clone();
-                        cancelling = Some(tokio::spawn(async move { client.cancel_test_session(id, None).await }));
+                        *cancelling = Some(self.start_cancel(self.latest.id));
                     }
-                    SignalAction::Exit => return Err(Interrupted.into()),
+                    SignalAction::Exit => return Err(self.interrupted().into()),
                 },
-                Some(cancelled) = join(&mut cancelling) => {
-                    cancelling = None;
+                Some(cancelled) = join(cancelling) => {
+                    *cancelling = None;
+                    let cancelled = match cancelled {
+                        Ok(result) => result.map_err(anyhow::Error::from),
+                        Err(e) => Err(anyhow::Error::from(e)),
+                    };
                     match cancelled {
-                        Ok(Ok(())) => self.printer.info("Cancel requested; waiting for the session to stop"),
-                        Ok(Err(e)) => self.printer.warn(&format!("could not cancel the test session: {e}")),
+                        Ok(()) => self.printer.info("Cancel requested; waiting for the session to stop"),
                         Err(e) => self.printer.warn(&format!("could not cancel the test session: {e}")),
                     }
                 }
-                answer = tokio::time::timeout_at(deadline, poll) => match answer {
-                    Err(_) => return Ok(Followed::TimedOut(latest)),
-                    Ok(Ok(done)) => {
-                        let mut done = SessionView::from(done);
-                        if done.results.is_empty() && !latest.results.is_empty() {
-                            // An answer without results: take them from the retrieve endpoint.
-                            done = self.client.get_test_session(id).await.context("could not fetch the finished test session")?.into();
-                        }
-                        self.show_new(&done);
-                        return Ok(Followed::Finished(done));
-                    }
-                    Ok(Err(e)) if e.status().is_some_and(|s| s.as_u16() == 408) => {
-                        let now = self.client.get_test_session(id).await.context("could not fetch the test session")?;
-                        latest = now.into();
-                        self.show_new(&latest);
-                        if let Some(pause) = e.retry_after() {
-                            tokio::time::sleep(pause.min(deadline.saturating_duration_since(Instant::now()))).await;
-                        }
-                    }
-                    Ok(Err(e)) => return Err(anyhow::Error::new(e).context("could not follow the test session")),
-                },
+                out = &mut step => return Ok(match out {
+                    Ok(value) => Step::Done(value),
+                    Err(_) => Step::TimedOut,
+                }),
             }
+        }
+    }
+
+    /// Starts the cancel in the background, so that a second Ctrl+C is heard
+    /// even if the cancel hangs.
+    fn start_cancel(&self, id: Uuid) -> JoinHandle<checkly::Result<()>> {
+        let client = self.client.clone();
+        tokio::spawn(async move { client.cancel_test_session(id, None).await })
+    }
+
+    fn timed_out(&self) -> Followed {
+        Followed::TimedOut(self.latest.clone())
+    }
+
+    fn interrupted(&self) -> Interrupted {
+        Interrupted {
+            session_link: Some(self.latest.link.clone()),
         }
     }
 
@@ -203,9 +355,25 @@ impl<'a> Follower<'a> {
             .filter(|r| r.result_type != Some(ResultType::Attempt))
             .count();
         let done = session.results.iter().filter(|r| is_final(r)).count();
-        self.printer
-            .status(format!("{}: {done}/{checks} checks finished", session.name));
+        self.printer.status(format!(
+            "{}: {done}/{checks} checks finished",
+            sanitize(&session.name)
+        ));
     }
+}
+
+/// The line shown on stderr when a check finishes (API text sanitized).
+pub fn live_line(row: &ResultRow) -> String {
+    let (symbol, style) = mark(row.verdict, true);
+    let dim = Style::new().dim();
+    format!(
+        "{} {} {} {} {}",
+        err_style(symbol, &style),
+        err_style(row.verdict.as_str(), &style),
+        sanitize(&row.name),
+        err_style(details(row), &dim),
+        err_style(sanitize(&row.link), &dim),
+    )
 }
 
 /// Awaits the task, if there is one; `None` at once otherwise.
@@ -223,19 +391,22 @@ mod tests {
     use checkly::types::{
         TestSessionStatus, TriggerTestSessionRequest, TriggerTestSessionRequestTarget,
     };
-    use checkly_mock::{MockConfig, MockServer};
+    use checkly_mock::{FaultKind, FaultRule, MockConfig, MockServer};
 
     #[test]
     fn first_ctrl_c_cancels_later_ones_exit() {
         let mut ctrl_c = CtrlC::default();
+        assert!(!ctrl_c.pressed());
         assert_eq!(ctrl_c.press(), SignalAction::Cancel);
+        assert!(ctrl_c.pressed());
         assert_eq!(ctrl_c.press(), SignalAction::Exit);
         assert_eq!(ctrl_c.press(), SignalAction::Exit);
     }
 
-    /// A mock at real speed, a client for it, and a triggered `slow` session (20 s).
-    async fn slow_session() -> (MockServer, Client, SessionView) {
-        let server = MockServer::start(MockConfig::default())
+    /// A mock at `speed`, a client for it, and a triggered session of the
+    /// checks tagged `tag` (`slow`: 20 simulated seconds).
+    async fn session_at(speed: f64, tag: &str) -> (MockServer, Client, SessionView) {
+        let server = MockServer::start(MockConfig::default().with_speed(speed))
             .await
             .expect("the mock starts");
         let client = Client::builder()
@@ -245,10 +416,10 @@ mod tests {
             .build()
             .expect("the client builds");
         let request = TriggerTestSessionRequest {
-            name: "slow".into(),
+            name: tag.into(),
             run_location: "eu-central-1".into(),
             target: Some(TriggerTestSessionRequestTarget {
-                match_tags: vec![vec!["slow".into()]],
+                match_tags: vec![vec![tag.into()]],
                 ..TriggerTestSessionRequestTarget::default()
             }),
             environment_variables: vec![],
@@ -263,6 +434,11 @@ mod tests {
         (server, client, session.into())
     }
 
+    /// The `slow` session at real speed (20 s).
+    async fn slow_session() -> (MockServer, Client, SessionView) {
+        session_at(1.0, "slow").await
+    }
+
     fn options(timeout: Duration) -> FollowOptions {
         FollowOptions {
             poll_seconds: 1,
@@ -270,16 +446,52 @@ mod tests {
         }
     }
 
+    /// Signals, and the sender that presses Ctrl+C `presses` times at once.
+    fn pressed(presses: usize) -> (mpsc::UnboundedSender<()>, Signals) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        for _ in 0..presses {
+            tx.send(()).expect("the channel is open");
+        }
+        (tx, Signals::from_channel(rx))
+    }
+
+    /// Makes retrieves of `session` (not its completion polls) stall for 10 s.
+    fn stall_retrieves(server: &MockServer, session: &SessionView) {
+        let path = format!("/v1/test-sessions/{}", session.id);
+        server.add_fault(
+            FaultRule::new(FaultKind::Delay { millis: 0 }).on("GET", &format!("{path}/completion")),
+        );
+        server.add_fault(FaultRule::new(FaultKind::Delay { millis: 10_000 }).on("GET", &path));
+    }
+
+    /// Sends two Ctrl+C once `server` has received a GET of `path`.
+    async fn press_twice_after_get(server: &MockServer, path: &str, tx: mpsc::UnboundedSender<()>) {
+        while !server
+            .received()
+            .iter()
+            .any(|r| r.method == "GET" && r.path == path)
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let _ = tx.send(());
+        let _ = tx.send(());
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_first_signal_cancels_and_following_goes_on() {
         let (server, client, session) = slow_session().await;
         let printer = Printer::new(false);
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        tx.send(()).expect("the channel is open");
-        let followed = Follower::new(&client, &printer, options(Duration::from_secs(30)))
-            .follow(session.clone(), &mut rx)
-            .await
-            .expect("following succeeds");
+        let (_tx, mut signals) = pressed(1);
+        let followed = Follower::new(
+            &client,
+            &printer,
+            options(Duration::from_secs(30)),
+            session.clone(),
+        )
+        .follow(&mut signals)
+        .await
+        .expect("following succeeds");
         let Followed::Finished(done) = followed else {
             panic!("expected the session to finish: {followed:?}")
         };
@@ -302,14 +514,37 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_signal_before_following_cancels_at_once() {
+        let (server, client, session) = slow_session().await;
+        let printer = Printer::new(false);
+        let (_tx, mut signals) = pressed(1);
+        // The press was read while triggering.
+        assert_eq!(signals.next().await, SignalAction::Cancel);
+        let followed = Follower::new(&client, &printer, options(Duration::from_secs(30)), session)
+            .follow(&mut signals)
+            .await
+            .expect("following succeeds");
+        assert!(
+            matches!(followed, Followed::Finished(ref s) if s.status == TestSessionStatus::Cancelled),
+            "{followed:?}"
+        );
+        assert_eq!(
+            server
+                .received()
+                .iter()
+                .filter(|r| r.path.ends_with("/cancel"))
+                .count(),
+            1
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_second_signal_interrupts() {
         let (_server, client, session) = slow_session().await;
         let printer = Printer::new(false);
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        tx.send(()).expect("the channel is open");
-        tx.send(()).expect("the channel is open");
-        let err = Follower::new(&client, &printer, options(Duration::from_secs(30)))
-            .follow(session, &mut rx)
+        let (_tx, mut signals) = pressed(2);
+        let err = Follower::new(&client, &printer, options(Duration::from_secs(30)), session)
+            .follow(&mut signals)
             .await
             .expect_err("the second signal stops following");
         assert!(err.downcast_ref::<Interrupted>().is_some(), "{err:?}");
@@ -317,12 +552,13 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn the_timeout_bounds_following() {
-        let (_server, client, session) = slow_session().await;
+        // At a quarter of real speed the session would take 80 s.
+        let (_server, client, session) = session_at(0.25, "slow").await;
         let printer = Printer::new(false);
-        let (_tx, mut rx) = mpsc::unbounded_channel();
+        let mut signals = Signals::none();
         let started = Instant::now();
-        let followed = Follower::new(&client, &printer, options(Duration::from_millis(1500)))
-            .follow(session, &mut rx)
+        let followed = Follower::new(&client, &printer, options(Duration::from_secs(1)), session)
+            .follow(&mut signals)
             .await
             .expect("following succeeds");
         assert!(
@@ -330,9 +566,115 @@ mod tests {
             "{followed:?}"
         );
         assert!(
-            started.elapsed() < Duration::from_secs(3),
+            started.elapsed() < Duration::from_secs(20),
             "{:?}",
             started.elapsed()
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_timeout_bounds_a_stalled_retrieve() {
+        let (server, client, session) = slow_session().await;
+        stall_retrieves(&server, &session);
+        let printer = Printer::new(false);
+        let mut signals = Signals::none();
+        let started = Instant::now();
+        let followed = Follower::new(&client, &printer, options(Duration::from_secs(2)), session)
+            .follow(&mut signals)
+            .await
+            .expect("following succeeds");
+        assert!(matches!(followed, Followed::TimedOut(_)), "{followed:?}");
+        // A 1 s poll, then the retrieve that would stall 10 s.
+        assert!(
+            started.elapsed() < Duration::from_secs(6),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ctrl_c_interrupts_a_stalled_retrieve() {
+        let (server, client, session) = slow_session().await;
+        stall_retrieves(&server, &session);
+        let retrieve = format!("/v1/test-sessions/{}", session.id);
+        let (tx, mut signals) = pressed(0);
+        let printer = Printer::new(false);
+        let started = Instant::now();
+        let mut follower =
+            Follower::new(&client, &printer, options(Duration::from_secs(60)), session);
+        let (followed, ()) = tokio::join!(
+            follower.follow(&mut signals),
+            press_twice_after_get(&server, &retrieve, tx)
+        );
+        let err = followed.expect_err("the second signal stops following");
+        assert!(err.downcast_ref::<Interrupted>().is_some(), "{err:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(6),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ctrl_c_interrupts_the_retry_after_pause() {
+        let (server, client, session) = slow_session().await;
+        // The first poll answers 408 asking for a 30 s pause.
+        server.add_fault(
+            FaultRule::new(FaultKind::Status {
+                status: 408,
+                retry_after: Some("30".into()),
+            })
+            .on(
+                "GET",
+                &format!("/v1/test-sessions/{}/completion", session.id),
+            )
+            .times(1),
+        );
+        let retrieve = format!("/v1/test-sessions/{}", session.id);
+        let (tx, mut signals) = pressed(0);
+        let printer = Printer::new(false);
+        let started = Instant::now();
+        let mut follower =
+            Follower::new(&client, &printer, options(Duration::from_secs(60)), session);
+        let (followed, ()) = tokio::join!(
+            follower.follow(&mut signals),
+            press_twice_after_get(&server, &retrieve, tx)
+        );
+        let err = followed.expect_err("the second signal stops following");
+        assert!(err.downcast_ref::<Interrupted>().is_some(), "{err:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_huge_timeout_does_not_overflow() {
+        let (_server, client, session) = session_at(100.0, "production").await;
+        let printer = Printer::new(false);
+        let mut signals = Signals::none();
+        let followed = Follower::new(&client, &printer, options(Duration::MAX), session)
+            .follow(&mut signals)
+            .await
+            .expect("following succeeds");
+        assert!(
+            matches!(followed, Followed::Finished(ref s) if s.status == TestSessionStatus::Passed),
+            "{followed:?}"
+        );
+    }
+
+    #[test]
+    fn live_lines_are_sanitized() {
+        let session = crate::session::fixtures::session(
+            TestSessionStatus::Failed,
+            vec![crate::session::fixtures::result(
+                "Evil\n::error::injected\u{1b}[2J",
+                TestSessionStatus::Failed,
+            )],
+        );
+        let line = live_line(&session.final_rows()[0]);
+        assert!(!line.contains('\n') && !line.contains('\u{1b}'), "{line:?}");
+        assert!(line.contains("Evil\\n::error::injected"), "{line}");
     }
 }

@@ -44,19 +44,24 @@ pub struct EnvPair {
     pub value: String,
 }
 
-/// Parses `KEY=VALUE` (the value may contain `=`).
-pub fn parse_env_pair(value: &str) -> Result<EnvPair, String> {
+/// Parses one `--env` value, `KEY=VALUE` (the value may contain `=`).
+///
+/// The error never shows the value: it may be a secret (clap is given the
+/// flag as a plain string for the same reason, so that it does not echo it).
+pub fn parse_env_pair(value: &str) -> Result<EnvPair, UsageError> {
     match value.split_once('=') {
         Some((key, val)) => Ok(EnvPair {
             key: key.trim().to_string(),
             value: val.to_string(),
         }),
-        None => Err(format!("expected KEY=VALUE, got `{value}` (no `=`)")),
+        None => Err(UsageError::new(
+            "--env",
+            "expected KEY=VALUE (the value is not shown)",
+        )),
     }
 }
 
-/// Reads a dotenv file: `KEY=VALUE` lines, `#` comments, blank lines, an
-/// optional `export ` prefix and optional matching quotes around the value.
+/// Reads a dotenv file; see [`parse_env_file`] for the syntax.
 pub fn read_env_file(path: &Path) -> anyhow::Result<Vec<EnvPair>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         UsageError::new("--env-file", format!("cannot read {}: {e}", path.display()))
@@ -64,7 +69,18 @@ pub fn read_env_file(path: &Path) -> anyhow::Result<Vec<EnvPair>> {
     parse_env_file(&text).with_context(|| format!("in {}", path.display()))
 }
 
-/// Parses the text of a dotenv file; see [`read_env_file`].
+/// Parses the text of a dotenv file:
+///
+/// - `KEY=VALUE` lines, with an optional `export ` prefix; blank lines and
+///   lines starting with `#` are skipped;
+/// - an unquoted value is trimmed, and ends at a `#` that follows a space or
+///   tab (an inline comment; `A=b#c` keeps its `#`);
+/// - a value in double quotes expands `\n`, `\t`, `\"` and `\\` (other
+///   backslashes stay as they are);
+/// - a value in single quotes is taken literally;
+/// - after a closing quote only spaces and a `#` comment may follow.
+///
+/// Errors name the line but never show a value (it may be a secret).
 pub fn parse_env_file(text: &str) -> Result<Vec<EnvPair>, UsageError> {
     let mut pairs = Vec::new();
     for (index, line) in text.lines().enumerate() {
@@ -72,27 +88,78 @@ pub fn parse_env_file(text: &str) -> Result<Vec<EnvPair>, UsageError> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        let bad = |what: &str| UsageError::new("--env-file", format!("line {}: {what}", index + 1));
         let line = line.strip_prefix("export ").map_or(line, str::trim_start);
-        let Some((key, value)) = line.split_once('=') else {
-            return Err(UsageError::new(
-                "--env-file",
-                format!(
-                    "line {}: expected KEY=VALUE, got a line without `=`",
-                    index + 1
-                ),
-            ));
+        let Some((key, raw)) = line.split_once('=') else {
+            return Err(bad("expected KEY=VALUE, got a line without `=`"));
         };
-        let value = value.trim();
-        let unquoted = ['"', '\'']
-            .iter()
-            .find_map(|q| value.strip_prefix(*q).and_then(|v| v.strip_suffix(*q)))
-            .unwrap_or(value);
+        let value = env_file_value(raw).map_err(bad)?;
         pairs.push(EnvPair {
             key: key.trim().to_string(),
-            value: unquoted.to_string(),
+            value,
         });
     }
     Ok(pairs)
+}
+
+/// The value of a dotenv line: `raw` is everything after the first `=`.
+fn env_file_value(raw: &str) -> Result<String, &'static str> {
+    let trimmed = raw.trim_start();
+    let mut chars = trimmed.char_indices();
+    let (value, rest) = match chars.next() {
+        Some((_, '"')) => {
+            let mut value = String::new();
+            let mut end = None;
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '"' => {
+                        end = Some(i + 1);
+                        break;
+                    }
+                    '\\' => match chars.next() {
+                        Some((_, 'n')) => value.push('\n'),
+                        Some((_, 't')) => value.push('\t'),
+                        Some((_, '"')) => value.push('"'),
+                        Some((_, '\\')) => value.push('\\'),
+                        Some((_, other)) => {
+                            value.push('\\');
+                            value.push(other);
+                        }
+                        None => value.push('\\'),
+                    },
+                    c => value.push(c),
+                }
+            }
+            let end = end.ok_or("the double quote is never closed (values span one line)")?;
+            (value, &trimmed[end..])
+        }
+        Some((_, '\'')) => {
+            let body = &trimmed[1..];
+            let end = body
+                .find('\'')
+                .ok_or("the single quote is never closed (values span one line)")?;
+            (body[..end].to_string(), &body[end + 1..])
+        }
+        _ => {
+            // An inline comment starts at a `#` after a space or tab.
+            let mut end = raw.len();
+            let mut previous = None;
+            for (i, c) in raw.char_indices() {
+                if c == '#' && previous.is_some_and(|p: char| p == ' ' || p == '\t') {
+                    end = i;
+                    break;
+                }
+                previous = Some(c);
+            }
+            return Ok(raw[..end].trim().to_string());
+        }
+    };
+    let rest = rest.trim_start();
+    if rest.is_empty() || rest.starts_with('#') {
+        Ok(value)
+    } else {
+        Err("unexpected text after the closing quote")
+    }
 }
 
 /// Parses the compact retry strategy syntax:
@@ -254,28 +321,95 @@ mod tests {
             }
         );
         assert_eq!(parse_env_pair("=v").unwrap().key, "");
+        let err = parse_env_pair("TOKEN:s3cr3t").unwrap_err();
+        assert_eq!(err.flag, "--env");
+        assert!(err.message.contains("KEY=VALUE"), "{}", err.message);
         assert!(
-            parse_env_pair("NOEQUALS")
-                .unwrap_err()
-                .contains("KEY=VALUE")
+            !err.to_string().contains("s3cr3t"),
+            "the value is never shown: {err}"
         );
+    }
+
+    fn flat(text: &str) -> Vec<(String, String)> {
+        parse_env_file(text)
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.key, p.value))
+            .collect()
+    }
+
+    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn env_files() {
-        let pairs =
-            parse_env_file("# comment\n\nexport A=1\nB = \"two words\"\nC='x'\nD=\n").unwrap();
-        let flat: Vec<_> = pairs
-            .iter()
-            .map(|p| (p.key.as_str(), p.value.as_str()))
-            .collect();
         assert_eq!(
-            flat,
-            [("A", "1"), ("B", "two words"), ("C", "x"), ("D", "")]
+            flat("# comment\n\nexport A=1\nB = \"two words\"\nC='x'\nD=\n"),
+            pairs(&[("A", "1"), ("B", "two words"), ("C", "x"), ("D", "")])
         );
         let err = parse_env_file("A=1\nnope\n").unwrap_err();
         assert_eq!(err.flag, "--env-file");
         assert!(err.message.contains("line 2"), "{}", err.message);
+    }
+
+    #[test]
+    fn env_file_inline_comments_end_unquoted_values() {
+        assert_eq!(
+            flat("A=1 # one\nB=x\t# tab\nC=#ff0000\nD=a#b\nE= # nothing\nF=  spaced  \n"),
+            pairs(&[
+                ("A", "1"),
+                ("B", "x"),
+                ("C", "#ff0000"),
+                ("D", "a#b"),
+                ("E", ""),
+                ("F", "spaced")
+            ])
+        );
+    }
+
+    #[test]
+    fn env_file_double_quotes_expand_escapes_single_quotes_do_not() {
+        assert_eq!(
+            flat(concat!(
+                r#"A="line1\nline2\tend""#,
+                "\n",
+                r#"B="say \"hi\" \\ done" # comment"#,
+                "\n",
+                r#"C='raw\n \" # not a comment'"#,
+                "\n",
+                r#"D="keep \$HOME and # this""#,
+                "\n",
+            )),
+            pairs(&[
+                ("A", "line1\nline2\tend"),
+                ("B", r#"say "hi" \ done"#),
+                ("C", r#"raw\n \" # not a comment"#),
+                ("D", r"keep \$HOME and # this"),
+            ])
+        );
+        for bad in [
+            "A=\"SECRETV",
+            "A='SECRETV",
+            "A=\"SECRETV\" trailing",
+            "A=\"SECRETV\\\"",
+        ] {
+            let err = parse_env_file(bad).unwrap_err();
+            assert_eq!(err.flag, "--env-file");
+            assert!(
+                err.message.starts_with("line 1: "),
+                "{bad}: {}",
+                err.message
+            );
+            assert!(
+                !err.message.contains("SECRETV"),
+                "no value shown: {}",
+                err.message
+            );
+        }
     }
 
     #[test]

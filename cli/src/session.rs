@@ -85,13 +85,59 @@ impl SessionView {
         u32::try_from(earlier).unwrap_or(u32::MAX).saturating_add(1)
     }
 
-    /// How long the session ran (or has run), in milliseconds.
+    /// How long the session ran (or has run), in milliseconds: `stoppedAt -
+    /// startedAt` once stopped; while RUNNING, now − `startedAt` (the API's
+    /// `timeElapsed` is as old as the answer it came in, and may lag; it is
+    /// still used if it is larger, e.g. when this machine's clock is behind).
     pub fn duration_ms(&self) -> u64 {
+        self.duration_ms_at(Utc::now())
+    }
+
+    /// [`Self::duration_ms`] with `now` as the current time.
+    pub fn duration_ms_at(&self, now: DateTime<Utc>) -> u64 {
+        let reported = if self.time_elapsed_ms.is_finite() {
+            self.time_elapsed_ms.max(0.0) as u64
+        } else {
+            0
+        };
         match self.stopped_at {
             Some(stop) => millis(stop - self.started_at),
-            None => self.time_elapsed_ms.max(0.0) as u64,
+            None if self.status == TestSessionStatus::Running => {
+                millis(now - self.started_at).max(reported)
+            }
+            None => reported,
         }
     }
+
+    /// The checks not finished yet: results that are neither FINAL and
+    /// finished, nor an ATTEMPT (a PENDING result, or a FINAL one still
+    /// running), in the order of [`Self::final_rows`].
+    pub fn unfinished(&self) -> Vec<&TestSessionResult> {
+        let mut open: Vec<&TestSessionResult> = self
+            .results
+            .iter()
+            .filter(|r| !is_final(r) && r.result_type != Some(ResultType::Attempt))
+            .collect();
+        open.sort_by(|a, b| {
+            (&a.name, &a.run_location, a.test_session_result_id).cmp(&(
+                &b.name,
+                &b.run_location,
+                b.test_session_result_id,
+            ))
+        });
+        open
+    }
+}
+
+/// The name reporters show for a result: its `name`, else its check id, else
+/// "unnamed check".
+pub fn result_name(result: &TestSessionResult) -> String {
+    result
+        .name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .or_else(|| result.check_id.map(|id| id.to_string()))
+        .unwrap_or_else(|| "unnamed check".to_string())
 }
 
 /// Whether a result is the final word on its check: FINAL (or untyped) and no longer running.
@@ -179,12 +225,7 @@ impl ResultRow {
                 .filter(|t| t.is_finite() && *t >= 0.0)
                 .map(|t| t.round() as u64),
         };
-        let name = result
-            .name
-            .clone()
-            .filter(|n| !n.trim().is_empty())
-            .or_else(|| result.check_id.map(|id| id.to_string()))
-            .unwrap_or_else(|| "unnamed check".to_string());
+        let name = result_name(result);
         Self {
             id: result.test_session_result_id,
             check_id: result.check_id,
@@ -273,9 +314,87 @@ pub fn human_duration(ms: u64) -> String {
     }
 }
 
+/// Sessions and results built in tests.
+#[cfg(test)]
+pub mod fixtures {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// A FINAL result of an API check named `name` in eu-central-1, with
+    /// `status` (FAILED also sets `hasFailures`; RUNNING makes it PENDING).
+    pub fn result(name: &str, status: TestSessionStatus) -> TestSessionResult {
+        let id = Uuid::new_v4();
+        let running = status == TestSessionStatus::Running;
+        serde_json::from_value(serde_json::json!({
+            "aborted": false,
+            "checkId": Uuid::new_v4(),
+            "checkType": "API",
+            "errorGroupIds": [],
+            "hasErrors": false,
+            "hasFailures": status == TestSessionStatus::Failed,
+            "isDegraded": false,
+            "name": name,
+            "resultType": if running { "PENDING" } else { "FINAL" },
+            "runLocation": "eu-central-1",
+            "status": status.as_str(),
+            "testSessionResultId": id,
+            "testSessionResultLink": format!("https://app.checklyhq.com/results/{id}"),
+        }))
+        .unwrap()
+    }
+
+    /// A session with `status` and `results`.
+    pub fn session(status: TestSessionStatus, results: Vec<TestSessionResult>) -> SessionView {
+        let started_at = Utc::now() - chrono::TimeDelta::seconds(10);
+        let stopped_at = (status != TestSessionStatus::Running).then(Utc::now);
+        SessionView {
+            id: Uuid::new_v4(),
+            name: "Session".into(),
+            link: "https://app.checklyhq.com/test-sessions/x".into(),
+            status,
+            started_at,
+            stopped_at,
+            time_elapsed_ms: 10_000.0,
+            results,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A RUNNING session that started `ago` before `now`, whose answer said
+    /// `elapsed_ms` had passed.
+    fn running(now: DateTime<Utc>, ago: chrono::TimeDelta, elapsed_ms: f64) -> SessionView {
+        SessionView {
+            id: Uuid::nil(),
+            name: "s".into(),
+            link: "l".into(),
+            status: TestSessionStatus::Running,
+            started_at: now - ago,
+            stopped_at: None,
+            time_elapsed_ms: elapsed_ms,
+            results: vec![],
+        }
+    }
+
+    #[test]
+    fn a_running_session_lasts_until_now() {
+        let now = Utc::now();
+        // The API's timeElapsed is stale (1 s); the session started 90 s ago.
+        let session = running(now, chrono::TimeDelta::seconds(90), 1_000.0);
+        assert_eq!(session.duration_ms_at(now), 90_000);
+        // A clock behind the server's: the API's figure wins.
+        let session = running(now, chrono::TimeDelta::seconds(-5), 3_000.0);
+        assert_eq!(session.duration_ms_at(now), 3_000);
+        // Stopped: stoppedAt - startedAt.
+        let mut stopped = running(now, chrono::TimeDelta::seconds(90), 1_000.0);
+        stopped.status = TestSessionStatus::Passed;
+        stopped.stopped_at = Some(now - chrono::TimeDelta::seconds(30));
+        assert_eq!(stopped.duration_ms_at(now), 60_000);
+    }
 
     #[test]
     fn durations_read_well() {

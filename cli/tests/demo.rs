@@ -37,19 +37,33 @@ fn demo_failing_fails() {
 
 #[test]
 fn demo_ignores_real_credentials() {
-    checkly(&[
+    // Well-formed but wrong credentials and an API URL nothing listens on:
+    // used, they would fail the run.
+    let run = checkly(&[
         "demo",
         "-t",
-        "failing",
-        "--no-fail-on-no-matching",
+        "production",
         "--api-key",
-        "real",
+        "cu_wrong_key",
+        "--account-id",
+        "22222222-2222-4222-8222-222222222222",
         "--api-url",
         "http://127.0.0.1:9",
     ])
-    .env("CHECKLY_ACCOUNT_ID", "nope")
+    .env("CHECKLY_API_KEY", "cu_other_wrong_key")
     .assert()
-    .code(1);
+    .code(0);
+    assert!(stdout(&run).contains("PASSED"), "{}", stdout(&run));
+}
+
+#[test]
+fn demo_detach_does_not_suggest_following() {
+    let run = checkly(&["demo", "-t", "production", "-d"])
+        .assert()
+        .code(0);
+    let out = stdout(&run);
+    assert!(!out.contains("test-sessions get"), "{out}");
+    assert!(out.contains("stops when `checkly demo` exits"), "{out}");
 }
 
 #[test]

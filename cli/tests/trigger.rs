@@ -8,8 +8,9 @@ use assert_cmd::assert::OutputAssertExt;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use checkly_mock::{FaultKind, FaultRule};
 use common::{Mock, checkly, code, stderr, stdout};
 use serde_json::{Value, json};
 
@@ -272,7 +273,11 @@ fn the_request_carries_every_flag() {
     let dir = std::env::temp_dir().join(format!("checkly-cli-env-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let env_file = dir.join("vars.env");
-    std::fs::write(&env_file, "# test\nexport FROM_FILE=1\nSHARED=file\n").unwrap();
+    std::fs::write(
+        &env_file,
+        "# test\nexport FROM_FILE=1 # inline comment\nSHARED=file\nQUOTED=\"a\\tb\\n\\\"c\\\"\" # c\nLITERAL='x\\ny # z'\n",
+    )
+    .unwrap();
     mock.cmd(&[
         "trigger",
         "-t",
@@ -320,6 +325,8 @@ fn the_request_carries_every_flag() {
             },
             "environmentVariables": [
                 {"key": "FROM_FILE", "value": "1", "locked": false},
+                {"key": "QUOTED", "value": "a\tb\n\"c\"", "locked": false},
+                {"key": "LITERAL", "value": "x\\ny # z", "locked": false},
                 {"key": "SHARED", "value": "flag", "locked": false},
                 {"key": "URL", "value": "https://x.test/?a=b", "locked": false}
             ],
@@ -395,13 +402,14 @@ fn detach_does_not_wait() {
 
 #[test]
 fn the_timeout_bounds_the_wait() {
-    let mock = Mock::start(1.0);
+    // At a tenth of real speed the `slow` session would take 200 s.
+    let mock = Mock::start(0.1);
     let started = std::time::Instant::now();
     let run = mock
         .run(&["trigger", "-t", "slow", "--timeout", "1", "-r", "json"])
         .code(1);
     assert!(
-        started.elapsed() < Duration::from_secs(8),
+        started.elapsed() < Duration::from_secs(15),
         "{:?}",
         started.elapsed()
     );
@@ -413,6 +421,251 @@ fn the_timeout_bounds_the_wait() {
     let report: Value = serde_json::from_str(&stdout(&run)).unwrap();
     assert_eq!(report["outcome"], "timedOut");
     assert_eq!(report["exitCode"], 1);
+    assert_eq!(report["session"]["status"], "RUNNING");
+    // Measured until now, not the API's last timeElapsed.
+    assert!(
+        report["session"]["durationMs"].as_u64().unwrap() >= 1000,
+        "{report}"
+    );
+}
+
+#[test]
+fn junit_reports_why_a_run_failed() {
+    let mock = Mock::start(0.1);
+    let run = mock
+        .run(&["trigger", "-t", "slow", "--timeout", "1", "-r", "junit"])
+        .code(1);
+    let parsed = quick_junit::Report::deserialize_from_str(&stdout(&run)).unwrap();
+    let suite = &parsed.test_suites[0];
+    assert_eq!(suite.errors, 1, "{}", stdout(&run));
+    assert_eq!(
+        suite.test_cases[0].name.as_str(),
+        "Full regression suite [eu-central-1]",
+        "the unfinished check: {}",
+        stdout(&run)
+    );
+
+    let run = mock
+        .run(&["trigger", "-t", "no-such-tag", "-r", "junit"])
+        .code(1);
+    let parsed = quick_junit::Report::deserialize_from_str(&stdout(&run)).unwrap();
+    let suite = &parsed.test_suites[0];
+    assert_eq!((suite.tests, suite.errors), (1, 1), "{}", stdout(&run));
+    let run = mock
+        .run(&[
+            "trigger",
+            "-t",
+            "no-such-tag",
+            "-r",
+            "junit",
+            "--no-fail-on-no-matching",
+        ])
+        .code(0);
+    let parsed = quick_junit::Report::deserialize_from_str(&stdout(&run)).unwrap();
+    assert_eq!(parsed.test_suites[0].tests, 0, "{}", stdout(&run));
+}
+
+#[test]
+fn a_404_that_is_not_no_matching_checks_is_an_error() {
+    let mock = Mock::start(FAST);
+    // A wrong --api-url: the server answers 404 for an unknown route.
+    let url = format!("{}/not-the-api", mock.server.url());
+    let run = mock
+        .run(&[
+            "trigger",
+            "-t",
+            "production",
+            "--no-fail-on-no-matching",
+            "--api-url",
+            &url,
+            "-r",
+            "json",
+        ])
+        .code(1);
+    let err = stderr(&run);
+    assert!(
+        err.starts_with("error: could not trigger the test session: Checkly answered 404"),
+        "{err}"
+    );
+    assert!(!err.contains("no matching checks"), "{err}");
+    let report: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(report["outcome"], "error");
+    assert_eq!(report["exitCode"], 1);
+    assert!(
+        report["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("could not trigger the test session: Checkly answered 404"),
+        "{report}"
+    );
+
+    let run = mock
+        .run(&[
+            "check-sessions",
+            "trigger",
+            "-t",
+            "production",
+            "--api-url",
+            &url,
+        ])
+        .code(1);
+    let err = stderr(&run);
+    assert!(
+        err.starts_with("error: could not trigger check sessions: Checkly answered 404"),
+        "{err}"
+    );
+}
+
+#[test]
+fn errors_still_write_the_json_and_junit_reports() {
+    let dir = std::env::temp_dir().join(format!("checkly-cli-error-{}", std::process::id()));
+    let file = dir.join("report.xml");
+    let run = checkly(&[
+        "trigger",
+        "--api-key",
+        "k",
+        "--account-id",
+        "11111111-1111-4111-8111-111111111111",
+        "--api-url",
+        "http://127.0.0.1:9",
+        "-r",
+        "json,list",
+        "--junit-file",
+        file.to_str().unwrap(),
+    ])
+    .assert()
+    .code(1);
+    let report: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(report["outcome"], "error");
+    assert_eq!(report["exitCode"], 1);
+    assert_eq!(report["session"], Value::Null);
+    assert!(
+        report["message"]
+            .as_str()
+            .unwrap()
+            .contains("could not reach Checkly"),
+        "{report}"
+    );
+    let parsed =
+        quick_junit::Report::deserialize_from_str(&std::fs::read_to_string(&file).unwrap())
+            .unwrap();
+    assert_eq!(parsed.test_suites[0].errors, 1);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn bad_junit_files_exit_two_before_anything_runs() {
+    let mock = Mock::start(FAST);
+    let dir = std::env::temp_dir().join(format!("checkly-cli-badjunit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let plain_file = dir.join("a-file");
+    std::fs::write(&plain_file, "").unwrap();
+    let under_a_file = plain_file.join("report.xml");
+    for path in ["", dir.to_str().unwrap(), under_a_file.to_str().unwrap()] {
+        let run = mock
+            .run(&["trigger", "-t", "production", "--junit-file", path])
+            .code(2);
+        assert!(
+            stderr(&run).contains("--junit-file"),
+            "{path:?}: {}",
+            stderr(&run)
+        );
+        assert_eq!(stdout(&run), "", "{path:?}");
+    }
+    // A good path is left as it was until the report is written.
+    let fresh = dir.join("sub/fresh.xml");
+    mock.run(&[
+        "trigger",
+        "-t",
+        "production",
+        "-d",
+        "--junit-file",
+        fresh.to_str().unwrap(),
+    ])
+    .code(0);
+    assert!(fresh.exists());
+    std::fs::remove_dir_all(dir).unwrap();
+    assert_eq!(
+        mock.received_matching("POST", "/v1/test-sessions/trigger")
+            .len(),
+        1,
+        "only the good run triggered"
+    );
+}
+
+#[test]
+fn env_values_are_never_echoed() {
+    let mock = Mock::start(FAST);
+    for args in [
+        &["trigger", "-t", "production", "-e", "TOKEN:s3cr3t"][..],
+        &["trigger", "-t", "production", "--env=TOKEN:s3cr3t"][..],
+        &["demo", "-t", "production", "-e", "TOKEN:s3cr3t"][..],
+    ] {
+        let run = mock.run(args).code(2);
+        let err = stderr(&run);
+        assert!(
+            err.ends_with(
+                "error: invalid value for --env: expected KEY=VALUE (the value is not shown)\n"
+            ),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("s3cr3t"), "{args:?}: {err}");
+    }
+    assert!(
+        mock.received_matching("POST", "/v1/test-sessions/trigger")
+            .is_empty()
+    );
+}
+
+#[test]
+fn timeouts_are_capped_in_every_command() {
+    let id = "00000000-0000-4000-8000-000000000000";
+    for command in [
+        &["trigger"][..],
+        &["demo"][..],
+        &["test-sessions", "get", id][..],
+        &["check-sessions", "trigger"][..],
+        &["check-sessions", "wait", id][..],
+    ] {
+        for (value, code_wanted) in [("86401", 2), ("18446744073709551615", 2), ("0", 2)] {
+            let mut args = command.to_vec();
+            args.extend(["--timeout", value]);
+            let run = checkly(&args).assert().code(code_wanted);
+            let err = stderr(&run);
+            assert!(err.contains("--timeout"), "{args:?}: {err}");
+            assert!(!err.contains("panicked"), "{args:?}: {err}");
+        }
+    }
+    // The largest is fine.
+    let mock = Mock::start(FAST);
+    mock.run(&["trigger", "-t", "production", "--timeout", "86400"])
+        .code(0);
+}
+
+#[test]
+fn names_cannot_inject_lines() {
+    let mock = Mock::start(FAST);
+    let name = "Deploy\n::error title=x::injected\r\n\u{1b}[2Jgone";
+    let run = mock
+        .run(&[
+            "trigger",
+            "-t",
+            "failing",
+            "-n",
+            name,
+            "-r",
+            "list,dot,ci,github",
+        ])
+        .code(1);
+    let (out, err) = (stdout(&run), stderr(&run));
+    for line in out.lines().chain(err.lines()) {
+        assert!(!line.starts_with("::error title=x"), "{out}{err}");
+        assert!(!line.contains('\u{1b}') && !line.contains('\r'), "{line:?}");
+    }
+    assert!(
+        out.contains(r"Deploy\n::error title=x::injected\r\n\u{1b}[2Jgone"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -583,7 +836,16 @@ fn errors_are_one_line_and_verbose_adds_the_causes() {
     let mut verbose = args.to_vec();
     verbose.push("-v");
     let run = checkly(&verbose).assert().code(1);
-    assert!(stderr(&run).contains("caused by:"), "{}", stderr(&run));
+    let err = stderr(&run);
+    let mut lines = err.lines();
+    let first = lines.next().unwrap();
+    let causes: Vec<&str> = lines
+        .filter_map(|l| l.strip_prefix("  caused by: "))
+        .collect();
+    assert!(!causes.is_empty(), "{err}");
+    for cause in causes {
+        assert!(!first.contains(cause), "repeated cause {cause:?}: {err}");
+    }
 }
 
 /// Spawns `checkly trigger -t slow` against `mock` and returns once it has
@@ -647,15 +909,110 @@ fn a_second_ctrl_c_exits_at_once() {
     let mock = Mock::start(1.0);
     let (child, mut err) = spawn_following(&mock);
     // The cancel hangs, so the session is still running at the second signal.
-    mock.server
-        .add_fault("POST:/v1/test-sessions=delay:5000".parse().unwrap());
+    mock.server.add_fault(
+        FaultRule::new(FaultKind::Delay { millis: 10_000 }).on("POST", "/v1/test-sessions/"),
+    );
     std::thread::sleep(Duration::from_millis(300));
     interrupt(&child);
     std::thread::sleep(Duration::from_millis(300));
+    let second = Instant::now();
     interrupt(&child);
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
     let output = child.wait_with_output().unwrap();
+    assert!(
+        second.elapsed() < Duration::from_secs(3),
+        "the stalled cancel (10 s) is not awaited: {:?}",
+        second.elapsed()
+    );
     assert_eq!(code(&output), 1, "{rest}");
     assert!(rest.contains("error: interrupted"), "{rest}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["outcome"], "interrupted");
+    assert_eq!(report["exitCode"], 1);
+    assert_eq!(report["session"]["status"], "RUNNING");
+    assert!(
+        report["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("interrupted"),
+        "{report}"
+    );
+}
+
+/// Spawns `checkly trigger -t slow -r json` against `mock`, whose trigger
+/// stalls `stall_ms`, and returns once the trigger request has arrived.
+fn spawn_triggering(mock: &Mock, stall_ms: u64) -> std::process::Child {
+    mock.server.add_fault(
+        FaultRule::new(FaultKind::Delay { millis: stall_ms })
+            .on("POST", "/v1/test-sessions/trigger")
+            .times(1),
+    );
+    let child = mock
+        .cmd(&["trigger", "-t", "slow", "-r", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let waiting = Instant::now();
+    while mock
+        .received_matching("POST", "/v1/test-sessions/trigger")
+        .is_empty()
+    {
+        assert!(
+            waiting.elapsed() < Duration::from_secs(20),
+            "no trigger request"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    child
+}
+
+#[test]
+fn ctrl_c_during_the_trigger_cancels_the_session_it_starts() {
+    let mock = Mock::start(1.0);
+    let child = spawn_triggering(&mock, 2_000);
+    interrupt(&child);
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(code(&output), 1, "{err}");
+    assert!(
+        err.contains("cancelled as soon as the trigger answers"),
+        "{err}"
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["outcome"], "cancelled", "{report}");
+    let cancels = mock.received_matching("POST", "/cancel");
+    assert_eq!(cancels.len(), 1, "one cancel request");
+    assert!(
+        cancels[0]
+            .path
+            .contains(report["session"]["id"].as_str().unwrap())
+    );
+}
+
+#[test]
+fn a_second_ctrl_c_during_the_trigger_exits_at_once() {
+    let mock = Mock::start(1.0);
+    let child = spawn_triggering(&mock, 10_000);
+    let started = Instant::now();
+    interrupt(&child);
+    std::thread::sleep(Duration::from_millis(200));
+    interrupt(&child);
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "the stalled trigger (10 s) is not awaited: {:?}",
+        started.elapsed()
+    );
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(code(&output), 1, "{err}");
+    assert!(
+        err.contains("error: interrupted (Ctrl+C twice) while triggering"),
+        "{err}"
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["outcome"], "interrupted");
+    assert_eq!(report["session"], Value::Null);
 }

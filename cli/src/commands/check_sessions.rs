@@ -1,10 +1,16 @@
 //! `checkly check-sessions trigger|get|wait`.
-
-use std::time::Duration;
+//!
+//! `trigger -o json` prints `{"sessions": [...]}` with and without `--wait`:
+//! the sessions as triggered, or as finished. With `--wait` every session is
+//! waited for, even when waiting for another fails; a session whose wait
+//! failed is shown as last known (as triggered), its error is printed on
+//! stderr (and, with `-o json`, listed under `"errors"`), and the command
+//! exits 1.
 
 use anyhow::Context;
 use checkly::Client;
 use checkly::types::{TriggerCheckSessionsRequest, TriggerCheckSessionsRequestTarget};
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::cli::{
@@ -13,7 +19,7 @@ use crate::cli::{
 use crate::error::Exit;
 use crate::print::{self, Printer};
 use crate::report::table;
-use crate::session::CheckSessionView;
+use crate::session::{CheckSessionView, human_duration};
 
 /// `maxWaitSeconds` of each completion poll.
 const POLL_SECONDS: u32 = 5;
@@ -37,16 +43,33 @@ fn exit_for(sessions: &[CheckSessionView]) -> Exit {
     }
 }
 
+/// The `-o json` document of `check-sessions trigger`.
+#[derive(Debug, Serialize)]
+struct Triggered<T: Serialize> {
+    /// One per matching check: as triggered, or (with `--wait`) as finished.
+    sessions: Vec<T>,
+    /// With `--wait`: the sessions that could not be waited for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<WaitError>,
+}
+
+/// A check session that could not be waited for.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WaitError {
+    check_session_id: Uuid,
+    message: String,
+}
+
 async fn trigger(
     client: &Client,
     args: &CheckTriggerArgs,
     printer: &Printer,
 ) -> anyhow::Result<Exit> {
-    let match_tags: Vec<Vec<String>> = args.tags.iter().map(|g| g.0.clone()).collect();
-    let target = (!match_tags.is_empty() || !args.check_ids.is_empty()).then(|| {
+    let target = super::target(&args.tags, &args.check_ids).map(|(match_tags, check_id)| {
         TriggerCheckSessionsRequestTarget {
             match_tags,
-            check_id: args.check_ids.clone(),
+            check_id,
         }
     });
     let request = TriggerCheckSessionsRequest {
@@ -55,7 +78,7 @@ async fn trigger(
     };
     let response = match client.trigger_check_sessions(&request).await {
         Ok(response) => response,
-        Err(e) if e.status().is_some_and(|s| s.as_u16() == 404) => {
+        Err(e) if super::is_no_matching_checks(&e) => {
             printer.debug(&format!("the API answered: {e}"));
             print::error_line("no matching checks: no check matches the given tags or check ids");
             return Ok(Exit::Failure);
@@ -69,7 +92,10 @@ async fn trigger(
     ));
     if !args.wait {
         match args.output {
-            OutputFormat::Json => printer.out(&(serde_json::to_string_pretty(&response)? + "\n")),
+            OutputFormat::Json => printer.out_json(&Triggered {
+                sessions: response.sessions,
+                errors: vec![],
+            })?,
             OutputFormat::Table => {
                 let views: Vec<CheckSessionView> =
                     response.sessions.into_iter().map(Into::into).collect();
@@ -78,7 +104,7 @@ async fn trigger(
         }
         return Ok(Exit::Success);
     }
-    let max = Duration::from_secs(args.timeout);
+    let max = args.timeout.duration();
     let waits = response.sessions.iter().map(|s| {
         let id = s.check_session_id;
         async move {
@@ -87,20 +113,42 @@ async fn trigger(
                 .poll_seconds(POLL_SECONDS)
                 .wait(max)
                 .await
-                .with_context(|| format!("check session {id}"))
+                .with_context(|| format!("waiting for check session {id}"))
         }
     });
-    let done: Vec<_> = futures::future::try_join_all(waits)
-        .await?
-        .into_iter()
-        .map(|w| w.value)
-        .collect();
-    let views: Vec<CheckSessionView> = done.iter().cloned().map(Into::into).collect();
+    let waited = futures::future::join_all(waits).await;
+    // Each session as finished, or as triggered when its wait failed.
+    let mut sessions: Vec<serde_json::Value> = Vec::with_capacity(count);
+    let mut views: Vec<CheckSessionView> = Vec::with_capacity(count);
+    let mut errors: Vec<WaitError> = Vec::new();
+    for (triggered, result) in response.sessions.into_iter().zip(waited) {
+        match result {
+            Ok(done) => {
+                sessions.push(serde_json::to_value(&done.value)?);
+                views.push(done.value.into());
+            }
+            Err(e) => {
+                let (_, message) = crate::error::classify(&e);
+                print::error_line(&message);
+                errors.push(WaitError {
+                    check_session_id: triggered.check_session_id,
+                    message,
+                });
+                sessions.push(serde_json::to_value(&triggered)?);
+                views.push(triggered.into());
+            }
+        }
+    }
+    let failed = !errors.is_empty();
     match args.output {
-        OutputFormat::Json => printer.out(&(serde_json::to_string_pretty(&done)? + "\n")),
+        OutputFormat::Json => printer.out_json(&Triggered { sessions, errors })?,
         OutputFormat::Table => printer.out(&table::check_sessions(&views)),
     }
-    Ok(exit_for(&views))
+    Ok(if failed {
+        Exit::Failure
+    } else {
+        exit_for(&views)
+    })
 }
 
 async fn get(client: &Client, args: &CheckGetArgs, printer: &Printer) -> anyhow::Result<Exit> {
@@ -109,7 +157,7 @@ async fn get(client: &Client, args: &CheckGetArgs, printer: &Printer) -> anyhow:
         .await
         .with_context(|| format!("could not fetch check session {}", args.id))?;
     match args.output {
-        OutputFormat::Json => printer.out(&(serde_json::to_string_pretty(&session)? + "\n")),
+        OutputFormat::Json => printer.out_json(&session)?,
         OutputFormat::Table => printer.out(&table::check_sessions(&[session.into()])),
     }
     Ok(Exit::Success)
@@ -120,16 +168,18 @@ async fn wait(client: &Client, args: &CheckWaitArgs, printer: &Printer) -> anyho
     let waited = client
         .wait_for_check_session(id)
         .poll_seconds(POLL_SECONDS)
-        .wait(Duration::from_secs(args.timeout))
+        .wait(args.timeout.duration())
         .await
         .with_context(|| format!("waiting for check session {id}"))?;
+    let elapsed_ms = u64::try_from(waited.elapsed.as_millis()).unwrap_or(u64::MAX);
     printer.debug(&format!(
-        "finished after {:?} and {} polls",
-        waited.elapsed, waited.polls
+        "finished after {} and {} polls",
+        human_duration(elapsed_ms),
+        waited.polls
     ));
     let view = CheckSessionView::from(waited.value.clone());
     match args.output {
-        OutputFormat::Json => printer.out(&(serde_json::to_string_pretty(&waited.value)? + "\n")),
+        OutputFormat::Json => printer.out_json(&waited.value)?,
         OutputFormat::Table => printer.out(&table::check_sessions(std::slice::from_ref(&view))),
     }
     Ok(exit_for(&[view]))

@@ -36,7 +36,7 @@ pub async fn run(global: &GlobalArgs, args: DemoArgs) -> anyhow::Result<Exit> {
     let mut trigger_args = args.trigger;
     // Short polls, so that results show as they finish even at high speed.
     trigger_args.poll_seconds = 1;
-    let exit = trigger::run_with_client(&client, &trigger_args, &mut printer).await;
+    let exit = trigger::run_with_client(&client, &trigger_args, &mut printer, true).await;
     drop(server);
     exit
 }

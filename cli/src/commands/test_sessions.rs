@@ -1,21 +1,18 @@
 //! `checkly test-sessions list|get|cancel`.
 
-use std::time::Duration;
-
 use anyhow::Context;
 use checkly::Client;
 use checkly::types::{ListTestSessionsResponse, TestSessionProvider, TestSessionStatus};
 use futures::TryStreamExt;
-use tokio::sync::mpsc;
 
 use crate::cli::{
     CancelArgs, GetArgs, GlobalArgs, ListArgs, OutputFormat, ProviderArg, StatusArg,
     TestSessionsCommand,
 };
 use crate::error::Exit;
-use crate::follow::{FollowOptions, Followed, Follower};
-use crate::print::{self, Printer};
-use crate::report::table;
+use crate::follow::{FollowOptions, Followed, Follower, Signals};
+use crate::print::{self, Printer, sanitize};
+use crate::report::{Outcome, table};
 use crate::session::SessionView;
 
 /// Runs a `test-sessions` subcommand.
@@ -101,7 +98,7 @@ async fn list(client: &Client, args: &ListArgs, printer: &Printer) -> anyhow::Re
             .context("could not list test sessions")?
     };
     match args.output {
-        OutputFormat::Json => printer.out(&(serde_json::to_string_pretty(&page)? + "\n")),
+        OutputFormat::Json => printer.out_json(&page)?,
         OutputFormat::Table => {
             printer.out(&table::test_sessions(&page.entries));
             if let Some(cursor) = page.next_id.as_deref().filter(|c| !c.is_empty()) {
@@ -124,42 +121,39 @@ async fn get(client: &Client, args: &GetArgs, printer: &mut Printer) -> anyhow::
     let session = fetch().await?;
     if !args.watch {
         match args.output {
-            OutputFormat::Json => printer.out(&(serde_json::to_string_pretty(&session)? + "\n")),
+            OutputFormat::Json => printer.out_json(&session)?,
             OutputFormat::Table => printer.out(&table::test_session(&SessionView::from(session))),
         }
         return Ok(Exit::Success);
     }
     let view = SessionView::from(session);
     // Watching someone's session: Ctrl+C keeps its default (stop), it cancels nothing.
-    let (_keep, mut no_signals) = mpsc::unbounded_channel::<()>();
+    let mut no_signals = Signals::none();
     let options = FollowOptions {
         poll_seconds: args.poll_seconds,
-        timeout: Duration::from_secs(args.timeout),
+        timeout: args.timeout.duration(),
     };
-    printer.start_spinner(format!("{}: following", view.name));
-    let followed = Follower::new(client, printer, options)
-        .follow(view, &mut no_signals)
+    printer.start_spinner(format!("{}: following", sanitize(&view.name)));
+    let followed = Follower::new(client, printer, options, view)
+        .follow(&mut no_signals)
         .await;
     printer.stop_spinner();
     let (done, exit) = match followed? {
+        // Pass or fail as `trigger` would (with its default --fail-on-no-matching).
         Followed::Finished(done) => {
-            let exit = if done.status == TestSessionStatus::Passed {
-                Exit::Success
-            } else {
-                Exit::Failure
-            };
+            let exit = Outcome::of(&done).exit(true);
             (done, exit)
         }
         Followed::TimedOut(latest) => {
             print::error_line(&format!(
                 "timed out after {} s: test session {} is still running",
-                args.timeout, latest.id
+                args.timeout.seconds, latest.id
             ));
             (latest, Exit::Failure)
         }
     };
     match args.output {
-        OutputFormat::Json => printer.out(&(serde_json::to_string_pretty(&fetch().await?)? + "\n")),
+        OutputFormat::Json => printer.out_json(&fetch().await?)?,
         OutputFormat::Table => printer.out(&table::test_session(&done)),
     }
     Ok(exit)

@@ -1,28 +1,34 @@
 //! `checkly trigger`: trigger a test session, follow it, report, and exit 0
 //! only when every check passed.
+//!
+//! Ctrl+C is heard from before the trigger request: the first press cancels
+//! the session (if the trigger is still under way, the command waits for its
+//! answer, to learn the session, and cancels it at once); a second press exits
+//! 1 at once. When the run ends in an error (or that second Ctrl+C), the
+//! `json` and `junit` reporters still write a document, with the outcome
+//! `error` (or `interrupted`); bad flags (exit 2) write none.
 
-use std::time::Duration;
+use std::path::Path;
 
 use checkly::Client;
 use checkly::types::{
-    EnvironmentVariable, TestSessionStatus, TriggerTestSessionRequest,
-    TriggerTestSessionRequestTarget,
+    EnvironmentVariable, TriggerTestSessionRequest, TriggerTestSessionRequestTarget,
 };
 
-use crate::cli::{GlobalArgs, TriggerArgs};
-use crate::error::{Exit, UsageError, usage_for_validation};
-use crate::follow::{FollowOptions, Followed, Follower, ctrl_c_channel};
+use crate::cli::{GlobalArgs, ReporterKind, TriggerArgs};
+use crate::error::{Exit, Interrupted, UsageError, usage_for_validation};
+use crate::follow::{FollowOptions, Followed, Follower, SignalAction, Signals};
 use crate::metadata;
-use crate::parse::{read_env_file, retries_shorthand};
-use crate::print::{self, Printer};
-use crate::report::{self, Outcome, Report};
+use crate::parse::{parse_env_pair, read_env_file, retries_shorthand};
+use crate::print::{self, Printer, sanitize};
+use crate::report::{self, Outcome, Report, ReportSettings};
 use crate::session::SessionView;
 
 /// Runs `trigger` with the credentials of `global`.
 pub async fn run(global: &GlobalArgs, args: TriggerArgs) -> anyhow::Result<Exit> {
     let client = super::client(global)?;
     let mut printer = Printer::new(global.verbose);
-    run_with_client(&client, &args, &mut printer).await
+    run_with_client(&client, &args, &mut printer, false).await
 }
 
 /// A built request and, for each environment variable, the flag it came from.
@@ -43,10 +49,11 @@ pub fn prepare(args: &TriggerArgs) -> anyhow::Result<Prepared> {
             pairs.push((pair.key, pair.value, "--env-file"));
         }
     }
-    for pair in &args.env {
+    for text in &args.env {
+        let pair = parse_env_pair(text)?;
         // --env wins over the same key from --env-file.
         pairs.retain(|(key, _, source)| !(*source == "--env-file" && *key == pair.key));
-        pairs.push((pair.key.clone(), pair.value.clone(), "--env"));
+        pairs.push((pair.key, pair.value, "--env"));
     }
     let env_sources = pairs.iter().map(|(_, _, source)| *source).collect();
     let environment_variables = pairs
@@ -54,11 +61,10 @@ pub fn prepare(args: &TriggerArgs) -> anyhow::Result<Prepared> {
         .map(|(key, value, _)| EnvironmentVariable::plain(key, value))
         .collect();
 
-    let match_tags: Vec<Vec<String>> = args.tags.iter().map(|group| group.0.clone()).collect();
-    let target = (!match_tags.is_empty() || !args.check_ids.is_empty()).then(|| {
+    let target = super::target(&args.tags, &args.check_ids).map(|(match_tags, check_id)| {
         TriggerTestSessionRequestTarget {
             match_tags,
-            check_id: args.check_ids.clone(),
+            check_id,
             allow_deactivated: false,
         }
     });
@@ -107,103 +113,162 @@ fn trigger_usage(
     usage
 }
 
-/// Triggers, follows and reports with `client`; shared with `demo`.
+/// Triggers, follows and reports with `client`; shared with `demo` (`demo`
+/// true: the session cannot be followed once the command exits).
 pub async fn run_with_client(
     client: &Client,
     args: &TriggerArgs,
     printer: &mut Printer,
+    demo: bool,
 ) -> anyhow::Result<Exit> {
+    // Bad input first, before anything is sent: exit 2, no report.
     let prepared = prepare(args)?;
-    let kinds = report::choose(
-        &args.reporters,
-        args.junit_file.as_deref(),
-        report::running_in_ci(),
-    );
-    let fail_on_no_matching = args.fail_on_no_matching();
-    let finish = |printer: &Printer, report: Report| -> anyhow::Result<Exit> {
-        report::emit(&report, &kinds, args.junit_file.as_deref(), printer)?;
-        Ok(report.exit())
+    if let Some(path) = &args.junit_file {
+        report::check_junit_file(path)?;
+    }
+    let run = Run {
+        kinds: report::choose(
+            &args.reporters,
+            args.junit_file.as_deref(),
+            report::running_in_ci(),
+        ),
+        junit_file: args.junit_file.as_deref(),
+        settings: ReportSettings {
+            fail_on_no_matching: args.fail_on_no_matching(),
+            timeout_seconds: args.timeout.seconds,
+            demo,
+        },
     };
-    describe_request(printer, &prepared.request);
-    // Listen for Ctrl+C before anything runs, so that the first one can cancel.
-    let mut signals = if args.detach {
-        None
-    } else {
-        Some(ctrl_c_channel()?)
-    };
-
-    let triggered = match client.trigger_test_session(&prepared.request).await {
-        Ok(triggered) => triggered,
-        Err(e) if e.status().is_some_and(|s| s.as_u16() == 404) => {
-            printer.debug(&format!("the API answered: {e}"));
-            no_matching_message(printer, fail_on_no_matching);
-            return finish(
-                printer,
-                Report::new(
-                    Outcome::NoMatchingChecks,
-                    None,
-                    fail_on_no_matching,
-                    args.timeout,
-                ),
-            );
+    let mut seen = None;
+    match trigger_and_follow(client, args, &prepared, printer, &run, &mut seen).await {
+        Ok(report) => {
+            report::emit(&report, &run.kinds, run.junit_file, printer)?;
+            Ok(report.exit())
         }
-        Err(checkly::Error::Validation(v)) => return Err(trigger_usage(args, &prepared, &v).into()),
+        Err(err) => {
+            run.report_error(&err, seen, printer);
+            Err(err)
+        }
+    }
+}
+
+/// What the reports of a run need besides the session.
+#[derive(Debug)]
+struct Run<'a> {
+    kinds: Vec<ReporterKind>,
+    junit_file: Option<&'a Path>,
+    settings: ReportSettings,
+}
+
+impl Run<'_> {
+    /// Writes the machine-read reports of a run `err` ended (not for bad
+    /// input, exit 2: like a bad flag, that writes no report). A failure to
+    /// write is a warning: `err` is what the run ends with.
+    fn report_error(&self, err: &anyhow::Error, session: Option<SessionView>, printer: &Printer) {
+        let (exit, message) = crate::error::classify(err);
+        if exit == Exit::Usage {
+            return;
+        }
+        let outcome = if err.downcast_ref::<Interrupted>().is_some() {
+            Outcome::Interrupted
+        } else {
+            Outcome::Error
+        };
+        let report = Report::ended_by(outcome, session, self.settings, message);
+        if let Err(e) = report::emit_machine(&report, &self.kinds, self.junit_file, printer) {
+            printer.warn(&format!("could not write the report: {e:#}"));
+        }
+    }
+}
+
+/// Triggers and (unless `--detach`) follows; `seen` keeps the session as
+/// last seen, for the report of a run an error ends.
+async fn trigger_and_follow(
+    client: &Client,
+    args: &TriggerArgs,
+    prepared: &Prepared,
+    printer: &mut Printer,
+    run: &Run<'_>,
+    seen: &mut Option<SessionView>,
+) -> anyhow::Result<Report> {
+    let settings = run.settings;
+    describe_request(printer, &prepared.request);
+    // Listen for Ctrl+C before anything is sent, so that the first one can
+    // cancel whatever the trigger starts. With --detach it keeps its default.
+    let mut signals = if args.detach {
+        Signals::none()
+    } else {
+        Signals::listen()?
+    };
+    let triggered = {
+        let trigger = client.trigger_test_session(&prepared.request);
+        tokio::pin!(trigger);
+        loop {
+            tokio::select! {
+                biased;
+                action = signals.next() => match action {
+                    SignalAction::Cancel => printer.warn(
+                        "Ctrl+C: the test session will be cancelled as soon as the trigger answers \
+                         (press Ctrl+C again to exit now)",
+                    ),
+                    SignalAction::Exit => return Err(Interrupted { session_link: None }.into()),
+                },
+                answer = &mut trigger => break answer,
+            }
+        }
+    };
+    let triggered = match triggered {
+        Ok(triggered) => triggered,
+        Err(e) if super::is_no_matching_checks(&e) => {
+            printer.debug(&format!("the API answered: {e}"));
+            no_matching_message(printer, settings.fail_on_no_matching);
+            return Ok(Report::new(Outcome::NoMatchingChecks, None, settings));
+        }
+        Err(checkly::Error::Validation(v)) => return Err(trigger_usage(args, prepared, &v).into()),
         Err(e) => return Err(anyhow::Error::new(e).context("could not trigger the test session")),
     };
     let session = SessionView::from(triggered);
+    *seen = Some(session.clone());
     let checks = session.results.len();
     let noun = if checks == 1 { "check" } else { "checks" };
     printer.info(&format!(
         "Triggered test session \"{}\" ({checks} {noun}) in {}",
-        session.name, prepared.request.run_location
+        sanitize(&session.name),
+        sanitize(&prepared.request.run_location)
     ));
-    printer.info(&format!("  {}", session.link));
+    printer.info(&format!("  {}", sanitize(&session.link)));
 
     if args.detach {
-        return finish(
-            printer,
-            Report::new(
-                Outcome::Detached,
-                Some(session),
-                fail_on_no_matching,
-                args.timeout,
-            ),
-        );
+        return Ok(Report::new(Outcome::Detached, Some(session), settings));
     }
-    let Some(signals) = signals.as_mut() else {
-        anyhow::bail!("internal error: no Ctrl+C listener while following");
-    };
-    printer.start_spinner(format!("{}: waiting for {checks} {noun}", session.name));
+    printer.start_spinner(format!(
+        "{}: waiting for {checks} {noun}",
+        sanitize(&session.name)
+    ));
     let options = FollowOptions {
         poll_seconds: args.poll_seconds,
-        timeout: Duration::from_secs(args.timeout),
+        timeout: args.timeout.duration(),
     };
-    let followed = Follower::new(client, printer, options)
-        .follow(session, signals)
-        .await;
+    let mut follower = Follower::new(client, printer, options, session);
+    let followed = follower.follow(&mut signals).await;
+    *seen = Some(follower.latest().clone());
     printer.stop_spinner();
-    let report = match followed? {
+    Ok(match followed? {
         Followed::Finished(done) => {
-            let outcome = outcome_of(&done);
+            let outcome = Outcome::of(&done);
             if outcome == Outcome::NoMatchingChecks {
-                no_matching_message(printer, fail_on_no_matching);
+                no_matching_message(printer, settings.fail_on_no_matching);
             }
-            Report::new(outcome, Some(done), fail_on_no_matching, args.timeout)
+            Report::new(outcome, Some(done), settings)
         }
         Followed::TimedOut(latest) => {
             print::error_line(&format!(
                 "timed out after {} s waiting for test session \"{}\"; it may still be running: {}",
-                args.timeout, latest.name, latest.link
+                settings.timeout_seconds, latest.name, latest.link
             ));
-            Report::new(
-                Outcome::TimedOut,
-                Some(latest),
-                fail_on_no_matching,
-                args.timeout,
-            )
+            Report::new(Outcome::TimedOut, Some(latest), settings)
         }
-    };
-    finish(printer, report)
+    })
 }
 
 fn no_matching_message(printer: &Printer, fail: bool) {
@@ -214,21 +279,6 @@ fn no_matching_message(printer: &Printer, fail: bool) {
         printer.warn(&format!(
             "{message} (not failing: --no-fail-on-no-matching)"
         ));
-    }
-}
-
-/// How a finished session ended.
-pub fn outcome_of(done: &SessionView) -> Outcome {
-    let rows = done.final_rows();
-    match done.status {
-        TestSessionStatus::Cancelled => Outcome::Cancelled,
-        _ if rows.is_empty() && done.status == TestSessionStatus::Passed => {
-            Outcome::NoMatchingChecks
-        }
-        TestSessionStatus::Passed if rows.iter().all(|r| !r.verdict.is_failure()) => {
-            Outcome::Passed
-        }
-        _ => Outcome::Failed,
     }
 }
 

@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
-use super::{Outcome, Report, mark};
+use super::format::mark;
+use super::{Outcome, Report};
+use crate::print::sanitize;
 use crate::session::human_duration;
 
 /// Renders the report for CI logs.
@@ -16,19 +18,20 @@ pub fn render(report: &Report) -> String {
             .map(human_duration)
             .unwrap_or_else(|| "-".into());
         let location = if row.location.is_empty() {
-            "-"
+            "-".into()
         } else {
-            &row.location
+            sanitize(&row.location)
         };
         let _ = write!(
             out,
             "[{tag}] {} | {} | {location} | {duration}",
-            row.name, row.check_type
+            sanitize(&row.name),
+            sanitize(row.check_type.as_str())
         );
         if row.attempts > 1 {
             let _ = write!(out, " | {} attempts", row.attempts);
         }
-        let _ = writeln!(out, " | {}", row.link);
+        let _ = writeln!(out, " | {}", sanitize(&row.link));
     }
     let _ = write!(out, "{}", report.headline());
     if report.outcome != Outcome::Detached && report.session.is_some() {
@@ -36,7 +39,7 @@ pub fn render(report: &Report) -> String {
     }
     out.push('\n');
     if let Some(session) = &report.session {
-        let _ = writeln!(out, "Session: {}", session.link);
+        let _ = writeln!(out, "Session: {}", sanitize(&session.link));
     }
     out
 }

@@ -2,6 +2,7 @@
 //! `F` failed, `C` cancelled), then a summary line.
 
 use super::{Outcome, Report};
+use crate::print::sanitize;
 use crate::session::Verdict;
 
 /// Renders the report as dots.
@@ -29,7 +30,7 @@ pub fn render(report: &Report) -> String {
     }
     out.push('\n');
     if let Some(session) = &report.session {
-        out.push_str(&session.link);
+        out.push_str(&sanitize(&session.link));
         out.push('\n');
     }
     out

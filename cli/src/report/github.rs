@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use super::{Outcome, Report};
 use crate::error::Exit;
+use crate::print::sanitize;
 use crate::session::{Verdict, human_duration};
 
 /// Renders the report as workflow commands.
@@ -20,22 +21,22 @@ pub fn render(report: &Report) -> String {
         let location = if row.location.is_empty() {
             String::new()
         } else {
-            format!(", {}", row.location)
+            format!(", {}", sanitize(&row.location))
         };
+        let name = sanitize(&row.name);
         let title = format!(
-            "{} ({}{location}) {}",
-            row.name,
-            row.check_type,
+            "{name} ({}{location}) {}",
+            sanitize(row.check_type.as_str()),
             row.verdict.as_str()
         );
-        let mut message = format!("{} {}", row.name, row.verdict.as_str().to_lowercase());
+        let mut message = format!("{name} {}", row.verdict.as_str().to_lowercase());
         if let Some(ms) = row.duration_ms {
             let _ = write!(message, " after {}", human_duration(ms));
         }
         if row.attempts > 1 {
             let _ = write!(message, " ({} attempts)", row.attempts);
         }
-        let _ = write!(message, ". Result: {}", row.link);
+        let _ = write!(message, ". Result: {}", sanitize(&row.link));
         let _ = writeln!(
             out,
             "::{command} title={}::{}",
@@ -53,7 +54,7 @@ pub fn render(report: &Report) -> String {
         let _ = write!(message, ". {}", report.summary().sentence());
     }
     if let Some(session) = &report.session {
-        let _ = write!(message, ". {}", session.link);
+        let _ = write!(message, ". {}", sanitize(&session.link));
     }
     let _ = writeln!(
         out,
@@ -63,7 +64,8 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// Escapes a workflow command's message.
+/// Escapes a workflow command's message (its text is already sanitized;
+/// this is the second line of defence).
 fn data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")

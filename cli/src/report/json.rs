@@ -17,11 +17,16 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct JsonReport {
     /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
-    /// How the run ended: passed, failed, cancelled, timedOut, detached, noMatchingChecks.
+    /// How the run ended: passed, failed, cancelled, timedOut, detached,
+    /// noMatchingChecks, error, interrupted.
     pub outcome: &'static str,
     /// The exit code of the run.
     pub exit_code: u8,
-    /// The session, `null` when no check matched.
+    /// For `error` and `interrupted`: what happened (the `error:` line's
+    /// text); `null` otherwise.
+    pub message: Option<String>,
+    /// The session, `null` when no check matched (or the run ended before the
+    /// trigger answered).
     pub session: Option<JsonSession>,
     /// Counts of the finished checks.
     pub summary: JsonSummary,
@@ -112,6 +117,7 @@ pub fn document(report: &Report) -> JsonReport {
         schema_version: SCHEMA_VERSION,
         outcome: report.outcome.as_str(),
         exit_code: report.exit().code(),
+        message: report.message.clone(),
         session: report.session.as_ref().map(|s| JsonSession {
             id: s.id,
             name: s.name.clone(),
@@ -154,7 +160,5 @@ pub fn document(report: &Report) -> JsonReport {
 
 /// Renders the report as pretty JSON plus a newline.
 pub fn render(report: &Report) -> anyhow::Result<String> {
-    let mut text = serde_json::to_string_pretty(&document(report))?;
-    text.push('\n');
-    Ok(text)
+    crate::print::pretty_json(&document(report))
 }

@@ -1,66 +1,74 @@
 //! The `junit` reporter: JUnit XML built with `quick-junit`. One test suite
-//! (the session) with one test case per finished check; a failed check is a
+//! (the session) with one test case per finished check: a failed check is a
 //! `<failure>` whose message carries the result's link, a cancelled one is
 //! `<skipped>`.
+//!
+//! A failed run never shows as a green (or empty) suite:
+//!
+//! - on a timeout, each check still unfinished is a test case with an
+//!   `<error type="timeout">`, named after the check and its location;
+//! - when the run fails and no test case says so (no matching checks with
+//!   `--fail-on-no-matching`, a timeout before any check was listed, a
+//!   cancelled session whose checks are all `<skipped>`, an error or a second
+//!   Ctrl+C), one test case named `test session` carries an `<error>` saying
+//!   why (its `type` is the outcome, e.g. `noMatchingChecks`).
 
 use std::time::Duration;
 
+use checkly::types::TestSessionResult;
 use quick_junit::{
     NonSuccessKind, Property, Report as JunitReport, TestCase, TestCaseStatus, TestSuite,
 };
 
-use super::Report;
-use crate::session::Verdict;
+use super::{Outcome, Report};
+use crate::error::Exit;
+use crate::print::sanitize;
+use crate::session::{ResultRow, Verdict, result_name};
+
+/// The name of the test case that says why a run failed when no other does.
+pub const SESSION_CASE: &str = "test session";
 
 /// Renders the report as JUnit XML.
 pub fn render(report: &Report) -> anyhow::Result<String> {
-    let suite_name = report
-        .session
-        .as_ref()
-        .map_or("No matching checks", |s| s.name.as_str());
+    let suite_name = match (&report.session, report.outcome) {
+        (Some(session), _) => sanitize(&session.name).into_owned(),
+        (None, Outcome::NoMatchingChecks) => "No matching checks".to_string(),
+        (None, _) => "Checkly test session".to_string(),
+    };
     let mut suite = TestSuite::new(suite_name);
     if let Some(session) = &report.session {
         suite.set_timestamp(session.started_at);
         suite.set_time(Duration::from_millis(session.duration_ms()));
         suite.add_property(Property::new("testSessionId", session.id.to_string()));
-        suite.add_property(Property::new("testSessionLink", session.link.as_str()));
-        suite.add_property(Property::new("status", session.status.to_string()));
+        suite.add_property(Property::new(
+            "testSessionLink",
+            sanitize(&session.link).as_ref(),
+        ));
+        suite.add_property(Property::new(
+            "status",
+            sanitize(session.status.as_str()).as_ref(),
+        ));
     }
     suite.add_property(Property::new("outcome", report.outcome.as_str()));
+    let mut reported_failure = false;
     for row in &report.rows {
-        let status = match row.verdict {
-            Verdict::Passed | Verdict::Degraded => TestCaseStatus::success(),
-            Verdict::Failed => {
-                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                let attempts = if row.attempts > 1 {
-                    format!(" after {} attempts", row.attempts)
-                } else {
-                    String::new()
-                };
-                status.set_message(format!("{} failed{attempts}: {}", row.name, row.link));
-                status.set_type(row.check_type.to_string());
-                status.set_description(format!("Result: {}", row.link));
-                status
-            }
-            Verdict::Cancelled => {
-                let mut status = TestCaseStatus::skipped();
-                status.set_message(format!("cancelled: {}", row.link));
-                status
-            }
-        };
-        let mut case = TestCase::new(case_name(row), status);
-        case.set_classname(format!(
-            "checkly.{}",
-            row.check_type.as_str().to_lowercase()
-        ));
-        if let Some(ms) = row.duration_ms {
-            case.set_time(Duration::from_millis(ms));
+        reported_failure |= row.verdict == Verdict::Failed;
+        suite.add_test_case(row_case(row));
+    }
+    if report.outcome == Outcome::TimedOut
+        && let Some(session) = &report.session
+    {
+        for result in session.unfinished() {
+            reported_failure = true;
+            suite.add_test_case(unfinished_case(result, report.settings.timeout_seconds));
         }
-        case.add_property(Property::new("link", row.link.as_str()));
-        case.add_property(Property::new("attempts", row.attempts.to_string()));
-        if row.verdict == Verdict::Degraded {
-            case.add_property(Property::new("degraded", "true"));
-        }
+    }
+    if report.exit() == Exit::Failure && !reported_failure {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+        status.set_message(why(report));
+        status.set_type(report.outcome.as_str());
+        let mut case = TestCase::new(SESSION_CASE, status);
+        case.set_classname("checkly.session");
         suite.add_test_case(case);
     }
     let mut junit = JunitReport::new("checkly");
@@ -72,10 +80,86 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
     Ok(xml)
 }
 
-fn case_name(row: &crate::session::ResultRow) -> String {
-    if row.location.is_empty() {
-        row.name.clone()
-    } else {
-        format!("{} [{}]", row.name, row.location)
+/// Why the run failed, for the `test session` test case.
+fn why(report: &Report) -> String {
+    match report.outcome {
+        Outcome::NoMatchingChecks => {
+            "no matching checks: no check matches the given tags or check ids".to_string()
+        }
+        Outcome::TimedOut => format!(
+            "timed out after {} s before any check finished: {}",
+            report.settings.timeout_seconds,
+            report.headline()
+        ),
+        Outcome::Cancelled => format!("the test session was cancelled: {}", report.headline()),
+        _ => report.headline(),
     }
+}
+
+/// The test case of one finished check.
+fn row_case(row: &ResultRow) -> TestCase {
+    let name = sanitize(&row.name);
+    let link = sanitize(&row.link);
+    let status = match row.verdict {
+        Verdict::Passed | Verdict::Degraded => TestCaseStatus::success(),
+        Verdict::Failed => {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            let attempts = if row.attempts > 1 {
+                format!(" after {} attempts", row.attempts)
+            } else {
+                String::new()
+            };
+            status.set_message(format!("{name} failed{attempts}: {link}"));
+            status.set_type(sanitize(row.check_type.as_str()).as_ref());
+            status.set_description(format!("Result: {link}"));
+            status
+        }
+        Verdict::Cancelled => {
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(format!("cancelled: {link}"));
+            status
+        }
+    };
+    let mut case = TestCase::new(case_name(&row.name, &row.location), status);
+    case.set_classname(classname(row.check_type.as_str()));
+    if let Some(ms) = row.duration_ms {
+        case.set_time(Duration::from_millis(ms));
+    }
+    case.add_property(Property::new("link", link.as_ref()));
+    case.add_property(Property::new("attempts", row.attempts.to_string()));
+    if row.verdict == Verdict::Degraded {
+        case.add_property(Property::new("degraded", "true"));
+    }
+    case
+}
+
+/// The test case of a check still unfinished at the timeout.
+fn unfinished_case(result: &TestSessionResult, timeout_seconds: u64) -> TestCase {
+    let name = result_name(result);
+    let location = result.run_location.clone().unwrap_or_default();
+    let link = sanitize(&result.test_session_result_link);
+    let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+    status.set_message(format!(
+        "{} did not finish within the {timeout_seconds} s timeout (still {}): {link}",
+        sanitize(&name),
+        sanitize(result.status.as_str())
+    ));
+    status.set_type("timeout");
+    let mut case = TestCase::new(case_name(&name, &location), status);
+    case.set_classname(classname(result.check_type.as_str()));
+    case.add_property(Property::new("link", link.as_ref()));
+    case
+}
+
+/// `name [location]`, or `name` when the location is unknown.
+fn case_name(name: &str, location: &str) -> String {
+    if location.is_empty() {
+        sanitize(name).into_owned()
+    } else {
+        format!("{} [{}]", sanitize(name), sanitize(location))
+    }
+}
+
+fn classname(check_type: &str) -> String {
+    format!("checkly.{}", sanitize(check_type).to_lowercase())
 }

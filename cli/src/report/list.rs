@@ -5,17 +5,20 @@ use std::fmt::Write as _;
 
 use console::Style;
 
-use super::{Outcome, Report, details, mark};
-use crate::print::out_style;
+use super::format::{details, mark};
+use super::{Outcome, Report};
+use crate::error::Exit;
+use crate::print::{out_style, sanitize};
 
 /// Renders the report for people.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    let headline_style = match report.outcome {
-        Outcome::Passed => Style::new().green().bold(),
-        Outcome::Detached => Style::new().bold(),
-        Outcome::NoMatchingChecks if !report.fail_on_no_matching => Style::new().bold(),
-        _ => Style::new().red().bold(),
+    let headline_style = if report.outcome == Outcome::Passed {
+        Style::new().green().bold()
+    } else if report.exit() == Exit::Success {
+        Style::new().bold()
+    } else {
+        Style::new().red().bold()
     };
     let _ = writeln!(out, "{}", out_style(report.headline(), &headline_style));
     for row in &report.rows {
@@ -24,31 +27,38 @@ pub fn render(report: &Report) -> String {
             out,
             "  {} {} {}",
             out_style(symbol, &style),
-            row.name,
+            sanitize(&row.name),
             out_style(details(row), &Style::new().dim())
         );
-        let _ = writeln!(out, "    {}", out_style(&row.link, &Style::new().dim()));
+        let _ = writeln!(
+            out,
+            "    {}",
+            out_style(sanitize(&row.link), &Style::new().dim())
+        );
     }
     if let Some(session) = &report.session {
         if report.outcome != Outcome::Detached {
             let mut summary = report.summary().sentence();
-            let running = session
-                .results
-                .iter()
-                .filter(|r| !crate::session::is_final(r))
-                .count();
-            if report.outcome == Outcome::TimedOut && running > 0 {
-                let _ = write!(summary, " ({running} unfinished)");
+            let unfinished = session.unfinished().len();
+            if report.outcome == Outcome::TimedOut && unfinished > 0 {
+                let _ = write!(summary, " ({unfinished} unfinished)");
             }
             let _ = writeln!(out, "{summary}");
         }
-        let _ = writeln!(out, "Session: {}", session.link);
+        let _ = writeln!(out, "Session: {}", sanitize(&session.link));
         if report.outcome == Outcome::Detached {
-            let _ = writeln!(
-                out,
-                "Follow it with: checkly test-sessions get {} --watch",
-                session.id
-            );
+            if report.settings.demo {
+                let _ = writeln!(
+                    out,
+                    "The demo's mock API stops when `checkly demo` exits, so this session cannot be followed."
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "Follow it with: checkly test-sessions get {} --watch",
+                    session.id
+                );
+            }
         }
     }
     out

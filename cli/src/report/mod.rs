@@ -1,10 +1,12 @@
-//! Reports of a `trigger` run: one [`Report`], rendered by each reporter the
-//! user chose (`list`, `dot`, `ci`, `github`, `json`, `junit`) to stdout (or,
-//! for JUnit, to `--junit-file`). The live, per-check lines on stderr are
-//! [`live_line`]'s.
+//! Reports of a `trigger` run: the model ([`Outcome`], [`Report`]) and the
+//! dispatch to each reporter the user chose (`list`, `dot`, `ci`, `github`,
+//! `json`, `junit`), to stdout or, for JUnit, to `--junit-file`. What the
+//! reporters share (verdict marks, a row's details) is in [`format`]; the
+//! live per-check lines on stderr are `crate::follow`'s.
 
 mod ci;
 mod dot;
+pub mod format;
 mod github;
 pub mod json;
 mod junit;
@@ -14,11 +16,11 @@ pub mod table;
 use std::path::Path;
 
 use anyhow::Context;
-use console::Style;
+use checkly::types::TestSessionStatus;
 
 use crate::cli::ReporterKind;
-use crate::error::Exit;
-use crate::print::{Printer, err_style};
+use crate::error::{Exit, UsageError};
+use crate::print::{Printer, sanitize};
 use crate::session::{ResultRow, SessionView, Verdict, human_duration};
 
 /// How a run ended.
@@ -36,6 +38,10 @@ pub enum Outcome {
     Detached,
     /// No check matched the target.
     NoMatchingChecks,
+    /// An error ended the run (only the `json` and `junit` reporters report it).
+    Error,
+    /// A second Ctrl+C ended the run (only the `json` and `junit` reporters report it).
+    Interrupted,
 }
 
 impl Outcome {
@@ -48,6 +54,38 @@ impl Outcome {
             Outcome::TimedOut => "timedOut",
             Outcome::Detached => "detached",
             Outcome::NoMatchingChecks => "noMatchingChecks",
+            Outcome::Error => "error",
+            Outcome::Interrupted => "interrupted",
+        }
+    }
+
+    /// How a finished session ended; `trigger` and `test-sessions get
+    /// --watch` decide alike:
+    ///
+    /// - CANCELLED: [`Outcome::Cancelled`];
+    /// - a finished check failed or was cancelled: [`Outcome::Failed`], whatever
+    ///   the session's status says;
+    /// - PASSED: [`Outcome::Passed`], even when the API sent no FINAL result
+    ///   (the report then counts 0 checks); only a session without any result
+    ///   at all (nothing matched, nothing ran) is [`Outcome::NoMatchingChecks`];
+    /// - anything else (FAILED, an unknown status): [`Outcome::Failed`].
+    pub fn of(done: &SessionView) -> Self {
+        let rows = done.final_rows();
+        match done.status {
+            TestSessionStatus::Cancelled => Outcome::Cancelled,
+            _ if rows.iter().any(|r| r.verdict.is_failure()) => Outcome::Failed,
+            TestSessionStatus::Passed if done.results.is_empty() => Outcome::NoMatchingChecks,
+            TestSessionStatus::Passed => Outcome::Passed,
+            _ => Outcome::Failed,
+        }
+    }
+
+    /// The exit code this outcome earns.
+    pub fn exit(self, fail_on_no_matching: bool) -> Exit {
+        match self {
+            Outcome::Passed | Outcome::Detached => Exit::Success,
+            Outcome::NoMatchingChecks if !fail_on_no_matching => Exit::Success,
+            _ => Exit::Failure,
         }
     }
 }
@@ -106,29 +144,36 @@ impl Summary {
     }
 }
 
+/// The settings of a run that reports show.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportSettings {
+    /// Whether "no matching checks" fails the run.
+    pub fail_on_no_matching: bool,
+    /// The `--timeout` in seconds, for the timeout message.
+    pub timeout_seconds: u64,
+    /// Whether this is `checkly demo` (its mock is gone once it exits).
+    pub demo: bool,
+}
+
 /// Everything reporters need about a run.
 #[derive(Debug, Clone)]
 pub struct Report {
     /// How it ended.
     pub outcome: Outcome,
-    /// The session as last seen (none when nothing matched).
+    /// The session as last seen (none when nothing matched, or when the run
+    /// ended before the trigger answered).
     pub session: Option<SessionView>,
     /// One row per FINAL result, sorted.
     pub rows: Vec<ResultRow>,
-    /// Whether "no matching checks" fails the run.
-    pub fail_on_no_matching: bool,
-    /// The `--timeout` in seconds, for the timeout message.
-    pub timeout_seconds: u64,
+    /// The settings of the run.
+    pub settings: ReportSettings,
+    /// For [`Outcome::Error`] and [`Outcome::Interrupted`]: what happened.
+    pub message: Option<String>,
 }
 
 impl Report {
     /// A report of `session` (if any) ending with `outcome`.
-    pub fn new(
-        outcome: Outcome,
-        session: Option<SessionView>,
-        fail_on_no_matching: bool,
-        timeout_seconds: u64,
-    ) -> Self {
+    pub fn new(outcome: Outcome, session: Option<SessionView>, settings: ReportSettings) -> Self {
         let rows = session
             .as_ref()
             .map(SessionView::final_rows)
@@ -137,8 +182,21 @@ impl Report {
             outcome,
             session,
             rows,
-            fail_on_no_matching,
-            timeout_seconds,
+            settings,
+            message: None,
+        }
+    }
+
+    /// The report of a run an error (or a second Ctrl+C) ended: `message` says what.
+    pub fn ended_by(
+        outcome: Outcome,
+        session: Option<SessionView>,
+        settings: ReportSettings,
+        message: String,
+    ) -> Self {
+        Self {
+            message: Some(message),
+            ..Self::new(outcome, session, settings)
         }
     }
 
@@ -149,31 +207,31 @@ impl Report {
 
     /// The exit code this run earns.
     pub fn exit(&self) -> Exit {
-        match self.outcome {
-            Outcome::Passed | Outcome::Detached => Exit::Success,
-            Outcome::NoMatchingChecks if !self.fail_on_no_matching => Exit::Success,
-            _ => Exit::Failure,
-        }
+        self.outcome.exit(self.settings.fail_on_no_matching)
     }
 
-    /// One sentence saying how the run ended, e.g. `Test session "Deploy" PASSED in 4.2s`.
+    /// One sentence saying how the run ended, e.g. `Test session "Deploy"
+    /// PASSED in 4.2s` (names sanitized).
     pub fn headline(&self) -> String {
+        if let Some(message) = &self.message {
+            return sanitize(message).into_owned();
+        }
         let Some(session) = &self.session else {
             return "No matching checks: nothing was run".to_string();
         };
-        let name = &session.name;
+        let name = sanitize(&session.name);
         match self.outcome {
             Outcome::Detached => format!("Test session \"{name}\" started (not waiting: --detach)"),
             Outcome::TimedOut => format!(
                 "Test session \"{name}\" still RUNNING after the {} s timeout",
-                self.timeout_seconds
+                self.settings.timeout_seconds
             ),
             Outcome::NoMatchingChecks => {
                 format!("Test session \"{name}\" ran no checks: no matching checks")
             }
             _ => format!(
                 "Test session \"{name}\" {} in {}",
-                session.status,
+                sanitize(session.status.as_str()),
                 human_duration(session.duration_ms())
             ),
         }
@@ -237,6 +295,50 @@ pub fn emit(
     Ok(())
 }
 
+/// Renders the report of a run that ended in an error with the machine-read
+/// reporters only (`json` and `junit`), so that a consumer of `-r json` or of
+/// the JUnit file still gets a document; the human-read reporters are left
+/// out, as the error line on stderr already says it all.
+pub fn emit_machine(
+    report: &Report,
+    kinds: &[ReporterKind],
+    junit_file: Option<&Path>,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let machine: Vec<ReporterKind> = kinds
+        .iter()
+        .copied()
+        .filter(|k| matches!(k, ReporterKind::Json | ReporterKind::Junit))
+        .collect();
+    emit(report, &machine, junit_file, printer)
+}
+
+/// Checks, before anything runs, that the JUnit report can be written to
+/// `path`: its folder is created if missing, and the file opened for
+/// writing (a file this creates is removed again). A usage error naming
+/// `--junit-file` otherwise.
+pub fn check_junit_file(path: &Path) -> Result<(), UsageError> {
+    let bad = |what: String| UsageError::new("--junit-file", what);
+    if path.as_os_str().is_empty() {
+        return Err(bad("expected a file path, got an empty one".into()));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| bad(format!("cannot create the folder {}: {e}", dir.display())))?;
+    }
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| bad(format!("cannot write {}: {e}", path.display())))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
+
 fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
@@ -246,53 +348,9 @@ fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
         .with_context(|| format!("could not write the JUnit report to {}", path.display()))
 }
 
-/// The symbol and style of a verdict (`unicode` for the list reporter).
-pub fn mark(verdict: Verdict, unicode: bool) -> (&'static str, Style) {
-    let (u, a, style) = match verdict {
-        Verdict::Passed => ("✔", "PASS", Style::new().green()),
-        Verdict::Degraded => ("▲", "DEGR", Style::new().yellow()),
-        Verdict::Failed => ("✖", "FAIL", Style::new().red()),
-        Verdict::Cancelled => ("⊘", "CANC", Style::new().dim()),
-    };
-    (if unicode { u } else { a }, style)
-}
-
-/// `(API, eu-central-1)` plus ` 1.2s` and ` (2 attempts)` when known.
-pub fn details(row: &ResultRow) -> String {
-    let mut text = if row.location.is_empty() {
-        format!("({})", row.check_type)
-    } else {
-        format!("({}, {})", row.check_type, row.location)
-    };
-    if let Some(ms) = row.duration_ms {
-        text.push(' ');
-        text.push_str(&human_duration(ms));
-    }
-    if row.attempts > 1 {
-        text.push_str(&format!(" ({} attempts)", row.attempts));
-    }
-    text
-}
-
-/// The line shown on stderr when a check finishes.
-pub fn live_line(row: &ResultRow) -> String {
-    let (symbol, style) = mark(row.verdict, true);
-    format!(
-        "{} {} {} {} {}",
-        err_style(symbol, &style),
-        err_style(row.verdict.as_str(), &style),
-        row.name,
-        row_details_dim(row),
-        err_style(&row.link, &Style::new().dim()),
-    )
-}
-
-fn row_details_dim(row: &ResultRow) -> String {
-    err_style(details(row), &Style::new().dim()).to_string()
-}
-
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -306,6 +364,176 @@ mod tests {
             [Dot, Junit]
         );
         assert_eq!(choose(&[], Some(Path::new("r.xml")), false), [List, Junit]);
+    }
+
+    use crate::session::fixtures::{result, session};
+    use checkly::types::TestSessionStatus::{Cancelled, Failed, Passed, Running};
+
+    fn settings() -> ReportSettings {
+        ReportSettings {
+            fail_on_no_matching: true,
+            timeout_seconds: 60,
+            demo: false,
+        }
+    }
+
+    #[test]
+    fn outcomes_of_finished_sessions() {
+        let ok = || result("ok", Passed);
+        assert_eq!(Outcome::of(&session(Passed, vec![ok()])), Outcome::Passed);
+        // A failed check fails the run even when the session says PASSED.
+        let mixed = session(Passed, vec![ok(), result("bad", Failed)]);
+        assert_eq!(Outcome::of(&mixed), Outcome::Failed);
+        assert_eq!(Outcome::of(&mixed).exit(true), Exit::Failure);
+        assert_eq!(
+            Outcome::of(&session(Passed, vec![ok(), result("c", Cancelled)])),
+            Outcome::Failed
+        );
+        assert_eq!(
+            Outcome::of(&session(Cancelled, vec![ok()])),
+            Outcome::Cancelled
+        );
+        assert_eq!(Outcome::of(&session(Failed, vec![ok()])), Outcome::Failed);
+        // PASSED without FINAL results: passed, as the API says.
+        let pending = session(Passed, vec![result("p", Running)]);
+        assert_eq!(Outcome::of(&pending), Outcome::Passed);
+        // No result at all: nothing matched.
+        let empty = session(Passed, vec![]);
+        assert_eq!(Outcome::of(&empty), Outcome::NoMatchingChecks);
+        assert_eq!(Outcome::NoMatchingChecks.exit(true), Exit::Failure);
+        assert_eq!(Outcome::NoMatchingChecks.exit(false), Exit::Success);
+        assert_eq!(Outcome::Error.exit(false), Exit::Failure);
+        assert_eq!(Outcome::Interrupted.exit(false), Exit::Failure);
+    }
+
+    #[test]
+    fn human_reporters_sanitize_api_text() {
+        let evil = "Evil\n::error::injected\u{1b}]0;title\u{7}";
+        let mut s = session(Failed, vec![result(evil, Failed)]);
+        s.name = "Session\r\n::warning::x".into();
+        let report = Report::new(Outcome::Failed, Some(s), settings());
+        for (name, text) in [
+            ("list", list::render(&report)),
+            ("dot", dot::render(&report)),
+            ("ci", ci::render(&report)),
+            ("github", github::render(&report)),
+            ("junit", junit::render(&report).unwrap()),
+        ] {
+            assert!(
+                !text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\r'),
+                "{name}: {text:?}"
+            );
+            for line in text.lines() {
+                let line = line.trim_start();
+                assert!(
+                    !line.starts_with("::error::injected") && !line.starts_with("::warning::x"),
+                    "{name}: {text}"
+                );
+            }
+        }
+        let table = table::test_session(report.session.as_ref().unwrap());
+        assert!(!table.contains('\u{1b}'), "{table:?}");
+        assert!(table.contains("Evil\\n::error::injected"), "{table}");
+    }
+
+    #[test]
+    fn junit_reports_unfinished_checks_on_a_timeout() {
+        let s = session(
+            Running,
+            vec![result("Done", Passed), result("Slow check", Running)],
+        );
+        let report = Report::new(Outcome::TimedOut, Some(s), settings());
+        let xml = junit::render(&report).unwrap();
+        let parsed = quick_junit::Report::deserialize_from_str(&xml).unwrap();
+        let cases = &parsed.test_suites[0].test_cases;
+        assert_eq!(cases.len(), 2, "{xml}");
+        let slow = cases
+            .iter()
+            .find(|c| c.name.as_str() == "Slow check [eu-central-1]")
+            .unwrap_or_else(|| panic!("{xml}"));
+        match &slow.status {
+            quick_junit::TestCaseStatus::NonSuccess {
+                kind, message, ty, ..
+            } => {
+                assert_eq!(*kind, quick_junit::NonSuccessKind::Error);
+                assert_eq!(ty.as_ref().map(|t| t.as_str()), Some("timeout"));
+                let message = message.as_ref().unwrap().as_str();
+                assert!(message.contains("60 s timeout"), "{message}");
+            }
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    /// The single `test session` case of `report`'s JUnit XML, and how many cases there are.
+    fn session_case(report: &Report) -> (usize, Option<String>) {
+        let xml = junit::render(report).unwrap();
+        let parsed = quick_junit::Report::deserialize_from_str(&xml).unwrap();
+        let cases = &parsed.test_suites[0].test_cases;
+        let message = cases
+            .iter()
+            .find(|c| c.name.as_str() == junit::SESSION_CASE)
+            .map(|c| match &c.status {
+                quick_junit::TestCaseStatus::NonSuccess {
+                    kind: quick_junit::NonSuccessKind::Error,
+                    message,
+                    ..
+                } => message.as_ref().unwrap().to_string(),
+                other => panic!("expected an error, got {other:?}"),
+            });
+        (cases.len(), message)
+    }
+
+    #[test]
+    fn junit_never_shows_a_failed_run_as_an_empty_suite() {
+        let no_match = Report::new(Outcome::NoMatchingChecks, None, settings());
+        let (cases, message) = session_case(&no_match);
+        assert_eq!(cases, 1);
+        assert!(message.unwrap().contains("no matching checks"));
+        // Not failing: an empty, green suite is right.
+        let lenient = ReportSettings {
+            fail_on_no_matching: false,
+            ..settings()
+        };
+        let no_match = Report::new(Outcome::NoMatchingChecks, None, lenient);
+        assert_eq!(session_case(&no_match), (0, None));
+        // A timeout before any check was listed.
+        let timed_out = Report::new(
+            Outcome::TimedOut,
+            Some(session(Running, vec![])),
+            settings(),
+        );
+        let (cases, message) = session_case(&timed_out);
+        assert_eq!(cases, 1);
+        assert!(message.unwrap().contains("timed out after 60 s"));
+        // Cancelled: the skipped checks alone would look green.
+        let cancelled = Report::new(
+            Outcome::Cancelled,
+            Some(session(Cancelled, vec![result("c", Cancelled)])),
+            settings(),
+        );
+        let (cases, message) = session_case(&cancelled);
+        assert_eq!(cases, 2);
+        assert!(message.unwrap().contains("cancelled"));
+        // An error.
+        let error = Report::ended_by(
+            Outcome::Error,
+            None,
+            settings(),
+            "could not trigger the test session: boom".into(),
+        );
+        let (cases, message) = session_case(&error);
+        assert_eq!(cases, 1);
+        assert_eq!(
+            message.as_deref(),
+            Some("could not trigger the test session: boom")
+        );
+        // A failure already says it: no extra case.
+        let failed = Report::new(
+            Outcome::Failed,
+            Some(session(Failed, vec![result("bad", Failed)])),
+            settings(),
+        );
+        assert_eq!(session_case(&failed), (1, None));
     }
 
     #[test]

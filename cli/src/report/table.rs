@@ -4,14 +4,19 @@ use std::fmt::Write as _;
 
 use checkly::types::{ResultType, TestSessionListEntry};
 
-use super::{details, mark};
-use crate::print::out_style;
+use super::format::{details, mark};
+use crate::print::{out_style, sanitize};
 use crate::session::{CheckSessionView, ResultRow, SessionView, human_duration, is_final};
 
-/// Aligns `rows` under `headers`, two spaces apart; the last column is not padded.
+/// Aligns `rows` under `headers`, two spaces apart; the last column is not
+/// padded. Cells are sanitized.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| sanitize(c).into_owned()).collect())
+        .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (i, cell) in row.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
                 *w = (*w).max(cell.chars().count());
@@ -33,7 +38,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
         text.trim_end().to_string() + "\n"
     };
     let mut out = line(headers.to_vec());
-    for row in rows {
+    for row in &rows {
         out.push_str(&line(row.iter().map(String::as_str).collect()));
     }
     out
@@ -98,7 +103,7 @@ pub fn test_session(session: &SessionView) -> String {
         ("Link", session.link.clone()),
     ];
     for (label, value) in fields {
-        let _ = writeln!(out, "{label:<13} {value}");
+        let _ = writeln!(out, "{label:<13} {}", sanitize(&value));
     }
     let _ = writeln!(out, "Results ({}):", session.results.len());
     let mut results: Vec<_> = session.results.iter().collect();
@@ -107,7 +112,7 @@ pub fn test_session(session: &SessionView) -> String {
     });
     for result in results {
         let row = ResultRow::new(result, session.attempts_of(result));
-        let kind = result.result_type.as_ref().map_or("", ResultType::as_str);
+        let kind = sanitize(result.result_type.as_ref().map_or("", ResultType::as_str));
         if is_final(result) {
             let (symbol, style) = mark(row.verdict, true);
             let _ = writeln!(
@@ -115,19 +120,19 @@ pub fn test_session(session: &SessionView) -> String {
                 "  {} {:<9} {} {} {kind}",
                 out_style(symbol, &style),
                 row.verdict.as_str(),
-                row.name,
+                sanitize(&row.name),
                 details(&row)
             );
         } else {
             let _ = writeln!(
                 out,
                 "  … {:<9} {} {} {kind}",
-                result.status.as_str(),
-                row.name,
+                sanitize(result.status.as_str()),
+                sanitize(&row.name),
                 details(&row)
             );
         }
-        let _ = writeln!(out, "    {}", row.link);
+        let _ = writeln!(out, "    {}", sanitize(&row.link));
     }
     out
 }
