@@ -18,6 +18,21 @@ fn still_running() -> ResponseTemplate {
     ResponseTemplate::new(408).set_body_json(api_error(408, "Request Time-out", "still running"))
 }
 
+/// A server answering `first` `times` times, then 200 with a session in `status`.
+async fn running_then(first: ResponseTemplate, times: u64, status: &str) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(first)
+        .up_to_n_times(times)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(session(status)))
+        .mount(&server)
+        .await;
+    server
+}
+
 /// Answers 408 `n` times, then 200; each 408 moves the fake clock on.
 struct RunningThenDone {
     left: AtomicU32,
@@ -109,17 +124,13 @@ async fn stops_at_the_max_wait_with_elapsed_time_and_polls() {
 
 #[tokio::test]
 async fn honours_retry_after_on_408() {
-    let server = MockServer::start().await;
     let clock = Arc::new(ManualClock::default());
-    Mock::given(method("GET"))
-        .respond_with(still_running().insert_header("retry-after", "7"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(session("FAILED")))
-        .mount(&server)
-        .await;
+    let server = running_then(
+        still_running().insert_header("retry-after", "7"),
+        1,
+        "FAILED",
+    )
+    .await;
     let done = client(&server)
         .wait_for_test_session(SESSION_ID.parse().unwrap())
         .clock(clock.clone())
@@ -136,18 +147,9 @@ async fn honours_retry_after_on_408() {
 
 #[tokio::test]
 async fn an_early_408_is_not_polled_in_a_tight_loop() {
-    let server = MockServer::start().await;
     let clock = Arc::new(ManualClock::default());
     // The server answers 408 at once (the fake clock does not move).
-    Mock::given(method("GET"))
-        .respond_with(still_running())
-        .up_to_n_times(3)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(session("PASSED")))
-        .mount(&server)
-        .await;
+    let server = running_then(still_running(), 3, "PASSED").await;
     let done = client(&server)
         .wait_for_test_session(SESSION_ID.parse().unwrap())
         .clock(clock.clone())
@@ -164,17 +166,13 @@ async fn an_early_408_is_not_polled_in_a_tight_loop() {
 
 #[tokio::test]
 async fn a_408_with_retry_after_zero_still_pauses() {
-    let server = MockServer::start().await;
     let clock = Arc::new(ManualClock::default());
-    Mock::given(method("GET"))
-        .respond_with(still_running().insert_header("retry-after", "0"))
-        .up_to_n_times(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(session("PASSED")))
-        .mount(&server)
-        .await;
+    let server = running_then(
+        still_running().insert_header("retry-after", "0"),
+        2,
+        "PASSED",
+    )
+    .await;
     let done = client(&server)
         .wait_for_test_session(SESSION_ID.parse().unwrap())
         .clock(clock.clone())
