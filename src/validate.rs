@@ -192,19 +192,13 @@ fn check(schema: &Value, value: &Value, path: &str, in_branch: bool) -> Vec<Viol
     match (schema["type"].as_str(), value) {
         (Some("string"), Value::String(s)) => {
             let len = s.chars().count() as u64;
-            if let Some(min) = schema["minLength"].as_u64().filter(|&min| len < min) {
-                let unit = if min == 1 { "character" } else { "characters" };
-                errors.push(err(
-                    path,
-                    format!("must be at least {min} {unit} long (got {len})"),
-                ));
-            }
-            if let Some(max) = schema["maxLength"].as_u64().filter(|&max| len > max) {
-                errors.push(err(
-                    path,
-                    format!("must be at most {max} characters long (got {len})"),
-                ));
-            }
+            errors.extend(count_limits(
+                schema,
+                ["minLength", "maxLength"],
+                len,
+                STRING,
+                path,
+            ));
         }
         (Some("number" | "integer"), Value::Number(n)) => {
             let x = n.as_f64().unwrap_or(f64::NAN);
@@ -224,19 +218,13 @@ fn check(schema: &Value, value: &Value, path: &str, in_branch: bool) -> Vec<Viol
         (Some("boolean"), Value::Bool(_)) | (None, _) => {}
         (Some("array"), Value::Array(items)) => {
             let len = items.len() as u64;
-            if let Some(min) = schema["minItems"].as_u64().filter(|&min| len < min) {
-                let unit = if min == 1 { "item" } else { "items" };
-                errors.push(err(
-                    path,
-                    format!("must have at least {min} {unit} (got {len})"),
-                ));
-            }
-            if let Some(max) = schema["maxItems"].as_u64().filter(|&max| len > max) {
-                errors.push(err(
-                    path,
-                    format!("must have at most {max} items (got {len})"),
-                ));
-            }
+            errors.extend(count_limits(
+                schema,
+                ["minItems", "maxItems"],
+                len,
+                ARRAY,
+                path,
+            ));
             for (i, item) in items.iter().enumerate() {
                 errors.extend(check(
                     &schema["items"],
@@ -271,6 +259,59 @@ fn check(schema: &Value, value: &Value, path: &str, in_branch: bool) -> Vec<Viol
                 format!("must be of type {expected} (got {})", kind(other)),
             ));
         }
+    }
+    errors
+}
+
+/// How a count is worded: the verb, the unit and what follows it.
+struct Counted {
+    verb: &'static str,
+    unit: &'static str,
+    suffix: &'static str,
+}
+
+const STRING: Counted = Counted {
+    verb: "be",
+    unit: "character",
+    suffix: " long",
+};
+const ARRAY: Counted = Counted {
+    verb: "have",
+    unit: "item",
+    suffix: "",
+};
+
+/// The lower and upper limits named by `keys` on a count of characters or items.
+fn count_limits(
+    schema: &Value,
+    keys: [&str; 2],
+    count: u64,
+    how: Counted,
+    path: &str,
+) -> Vec<Violation> {
+    let Counted { verb, unit, suffix } = how;
+    let limit = |key: &str| schema[key].as_u64();
+    let units = |n: u64| {
+        if n == 1 {
+            unit.to_string()
+        } else {
+            format!("{unit}s")
+        }
+    };
+    let mut errors = Vec::new();
+    if let Some(min) = limit(keys[0]).filter(|&min| count < min) {
+        let rule = format!(
+            "must {verb} at least {min} {}{suffix} (got {count})",
+            units(min)
+        );
+        errors.push(err(path, rule));
+    }
+    if let Some(max) = limit(keys[1]).filter(|&max| count > max) {
+        let rule = format!(
+            "must {verb} at most {max} {}{suffix} (got {count})",
+            units(max)
+        );
+        errors.push(err(path, rule));
     }
     errors
 }
