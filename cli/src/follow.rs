@@ -592,27 +592,34 @@ mod tests {
         );
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn ctrl_c_interrupts_a_stalled_retrieve() {
-        let (server, client, session) = slow_session().await;
-        stall_retrieves(&server, &session);
+    /// Follows `session`, pressing Ctrl+C twice once the session has been
+    /// retrieved, and checks that following stops within `bound`.
+    async fn interrupted_within(
+        server: &MockServer,
+        client: &Client,
+        session: SessionView,
+        bound: Duration,
+    ) {
         let retrieve = format!("/v1/test-sessions/{}", session.id);
         let (tx, mut signals) = pressed(0);
         let printer = Printer::new(false);
         let started = Instant::now();
         let mut follower =
-            Follower::new(&client, &printer, options(Duration::from_secs(60)), session);
+            Follower::new(client, &printer, options(Duration::from_secs(60)), session);
         let (followed, ()) = tokio::join!(
             follower.follow(&mut signals),
-            press_twice_after_get(&server, &retrieve, tx)
+            press_twice_after_get(server, &retrieve, tx)
         );
         let err = followed.expect_err("the second signal stops following");
         assert!(err.downcast_ref::<Interrupted>().is_some(), "{err:?}");
-        assert!(
-            started.elapsed() < Duration::from_secs(6),
-            "{:?}",
-            started.elapsed()
-        );
+        assert!(started.elapsed() < bound, "{:?}", started.elapsed());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ctrl_c_interrupts_a_stalled_retrieve() {
+        let (server, client, session) = slow_session().await;
+        stall_retrieves(&server, &session);
+        interrupted_within(&server, &client, session, Duration::from_secs(6)).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -630,23 +637,7 @@ mod tests {
             )
             .times(1),
         );
-        let retrieve = format!("/v1/test-sessions/{}", session.id);
-        let (tx, mut signals) = pressed(0);
-        let printer = Printer::new(false);
-        let started = Instant::now();
-        let mut follower =
-            Follower::new(&client, &printer, options(Duration::from_secs(60)), session);
-        let (followed, ()) = tokio::join!(
-            follower.follow(&mut signals),
-            press_twice_after_get(&server, &retrieve, tx)
-        );
-        let err = followed.expect_err("the second signal stops following");
-        assert!(err.downcast_ref::<Interrupted>().is_some(), "{err:?}");
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "{:?}",
-            started.elapsed()
-        );
+        interrupted_within(&server, &client, session, Duration::from_secs(10)).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
