@@ -99,6 +99,10 @@ pub enum Error {
         cursor: String,
     },
 
+    /// Writing a download failed (the file or writer refused it).
+    #[error("could not write the download: {0}")]
+    Io(#[source] std::io::Error),
+
     /// An error raised by a client hook.
     #[error("{0}")]
     Hook(String),

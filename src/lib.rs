@@ -40,6 +40,7 @@
 
 extern crate self as checkly;
 
+mod api;
 mod call;
 mod client;
 pub mod clock;
@@ -47,6 +48,7 @@ mod config;
 mod error;
 pub mod generated;
 mod hooks;
+mod operation;
 #[doc(hidden)]
 pub mod open_enum;
 mod pagination;
@@ -60,11 +62,13 @@ mod wait;
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+pub use api::{ListErrorGroups, ListResultAssets};
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, ENV_ACCOUNT_ID, ENV_API_KEY, ENV_API_URL};
 pub use error::{Error, Result};
 pub use hooks::ClientState;
+pub use operation::Operation;
 pub use pagination::{ListTestSessions, Paginator};
 pub use retry::RetryConfig;
 pub use validate::ValidationError;
-pub use wait::{MAX_POLL_SECONDS, MIN_POLL_INTERVAL, Waited, Waiter};
+pub use wait::{MAX_POLL_SECONDS, MIN_POLL_INTERVAL, WaitMany, Waited, Waiter};

@@ -15,7 +15,7 @@ use crate::types::{
 };
 use crate::validate;
 
-const OPERATION: &str = "getV1Testsessions";
+const OPERATION: crate::Operation = crate::Operation::GetV1Testsessions;
 
 impl Client {
     /// Lists test sessions (`GET /v1/test-sessions`), newest first, with

@@ -3,14 +3,16 @@
 //! Runs inside the generated client's `exec` hook, so every operation goes
 //! through it. A request is sent again only when that cannot duplicate its
 //! effect: reads and cancels (idempotent) after a connection failure, a
-//! timeout, 429, 500, 502, 503 or 504; a trigger (POST) only after 429 or a
-//! failure to connect, where the server cannot have acted on it. 408 is left
-//! to the waiters, for which it means "still running".
+//! timeout, 429, 500, 502, 503 or 504; a trigger (an operation whose
+//! [`Operation::repeat_duplicates`](crate::Operation::repeat_duplicates) is
+//! true) only after 429 or a failure to connect, where the server cannot have
+//! acted on it. 408 is left to the waiters, for which it means "still
+//! running".
 
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
-use reqwest::{Method, Request, Response, StatusCode};
+use reqwest::{Request, Response, StatusCode};
 
 /// How requests are retried.
 ///
@@ -89,9 +91,8 @@ pub(crate) async fn execute(
     client: &reqwest::Client,
     config: &RetryConfig,
     request: Request,
-    operation: &str,
+    idempotent: bool,
 ) -> reqwest::Result<Response> {
-    let idempotent = request.method() != Method::POST || operation.ends_with("_cancel");
     let template = match request.try_clone() {
         Some(template) if config.max_attempts > 1 => template,
         // A streaming body cannot be sent twice.

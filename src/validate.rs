@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::Operation;
+
 /// A request value that breaks a limit of the API. Nothing was sent.
 ///
 /// ```
@@ -37,7 +39,8 @@ fn spec() -> &'static Value {
     })
 }
 
-fn operation(operation_id: &str) -> &'static Value {
+fn operation(operation: Operation) -> &'static Value {
+    let operation_id = operation.id();
     spec()["paths"]
         .as_object()
         .into_iter()
@@ -58,22 +61,22 @@ fn resolve(schema: &Value) -> &Value {
     }
 }
 
-/// Checks the JSON body of `operation_id`.
-pub(crate) fn body(operation_id: &str, body: &impl Serialize) -> Result<(), ValidationError> {
+/// Checks the JSON body of `operation`.
+pub(crate) fn body(operation: Operation, body: &impl Serialize) -> Result<(), ValidationError> {
     let value = serde_json::to_value(body).map_err(|e| ValidationError {
         field: "body".into(),
         rule: format!("cannot be encoded as JSON: {e}"),
     })?;
-    let schema = &operation(operation_id)["requestBody"]["content"]["application/json"]["schema"];
+    let schema = &self::operation(operation)["requestBody"]["content"]["application/json"]["schema"];
     first(check(resolve(schema), &value, "", false))
 }
 
-/// Checks the query parameters of `operation_id`, given by their wire names.
+/// Checks the query parameters of `operation`, given by their wire names.
 pub(crate) fn query(
-    operation_id: &str,
+    operation: Operation,
     params: &Map<String, Value>,
 ) -> Result<(), ValidationError> {
-    let declared = operation(operation_id)["parameters"]
+    let declared = self::operation(operation)["parameters"]
         .as_array()
         .cloned()
         .unwrap_or_default();
@@ -339,7 +342,7 @@ mod tests {
     use serde_json::json;
 
     fn trigger(body: Value) -> Result<(), ValidationError> {
-        super::body("postV1TestsessionsTrigger", &body)
+        super::body(Operation::PostV1TestsessionsTrigger, &body)
     }
 
     fn fails(result: Result<(), ValidationError>, field: &str, rule: &str) {
@@ -436,7 +439,7 @@ mod tests {
 
     #[test]
     fn query_and_cancel_limits() {
-        let q = |pairs: Value| query("getV1Testsessions", pairs.as_object().expect("an object"));
+        let q = |pairs: Value| query(Operation::GetV1Testsessions, pairs.as_object().expect("an object"));
         assert_eq!(q(json!({"limit": 100, "textSearch": "abc"})), Ok(()));
         fails(q(json!({"limit": 101})), "limit", "at most 100 (got 101)");
         fails(
@@ -457,7 +460,7 @@ mod tests {
         );
         let wait = |n: Value| {
             query(
-                "getV1TestsessionsTestsessionidCompletion",
+                Operation::GetV1TestsessionsTestsessionidCompletion,
                 json!({"maxWaitSeconds": n}).as_object().expect("object"),
             )
         };
@@ -466,14 +469,14 @@ mod tests {
         assert_eq!(wait(json!(30)), Ok(()));
         fails(
             body(
-                "postV1TestsessionsTestsessionidCancel",
+                Operation::PostV1TestsessionsTestsessionidCancel,
                 &json!({"sequenceId": []}),
             ),
             "sequenceId",
             "at least 1 item",
         );
         assert_eq!(
-            body("postV1TestsessionsTestsessionidCancel", &json!({})),
+            body(Operation::PostV1TestsessionsTestsessionidCancel, &json!({})),
             Ok(())
         );
     }

@@ -13,12 +13,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
+use futures::stream::{BoxStream, FuturesUnordered, StreamExt};
 use uuid::Uuid;
 
 use crate::client::Client;
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
-use crate::types::{AwaitCheckSessionCompletionResponse, AwaitTestSessionCompletionResponse};
+use crate::types::{
+    AwaitCheckSessionCompletionResponse, AwaitTestSessionCompletionResponse,
+    CheckSessionsV2CompletionResponse,
+};
 
 /// The longest `maxWaitSeconds` the API accepts.
 pub const MAX_POLL_SECONDS: u32 = 30;
@@ -26,7 +30,7 @@ pub const MAX_POLL_SECONDS: u32 = 30;
 /// The pause after a 408 that came back early; see the module docs.
 pub const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
 
-type Poll<'a, T> = fn(&'a Client, Uuid, u32) -> BoxFuture<'a, Result<T>>;
+type Poll<T> = fn(Client, Uuid, u32) -> BoxFuture<'static, Result<T>>;
 
 impl Client {
     /// Waits for a test session to finish.
@@ -38,37 +42,116 @@ impl Client {
     /// println!("{:?} after {:?} and {} polls", done.value.status, done.elapsed, done.polls);
     /// # Ok(()) }
     /// ```
-    pub fn wait_for_test_session(
-        &self,
-        id: Uuid,
-    ) -> Waiter<'_, AwaitTestSessionCompletionResponse> {
+    pub fn wait_for_test_session(&self, id: Uuid) -> Waiter<AwaitTestSessionCompletionResponse> {
         Waiter::new(self, id, |client, id, seconds| {
-            Box::pin(client.await_test_session_completion(id, Some(seconds)))
+            Box::pin(async move { client.await_test_session_completion(id, Some(seconds)).await })
         })
     }
 
-    /// Waits for a check session to finish; see [`Client::wait_for_test_session`].
-    pub fn wait_for_check_session(
+    /// Waits for a check session to finish (v2); see
+    /// [`Client::wait_for_test_session`].
+    pub fn wait_for_check_session_v2(
         &self,
         id: Uuid,
-    ) -> Waiter<'_, AwaitCheckSessionCompletionResponse> {
+    ) -> Waiter<CheckSessionsV2CompletionResponse> {
         Waiter::new(self, id, |client, id, seconds| {
-            Box::pin(client.await_check_session_completion(id, Some(seconds)))
+            Box::pin(async move {
+                client
+                    .await_check_session_completion_v2(id, Some(seconds))
+                    .await
+            })
         })
+    }
+
+    /// Waits for a check session to finish on the deprecated v1 endpoint.
+    #[deprecated(note = "Checkly deprecates the v1 check-session completion: use `wait_for_check_session_v2`")]
+    #[allow(deprecated)]
+    pub fn wait_for_check_session(&self, id: Uuid) -> Waiter<AwaitCheckSessionCompletionResponse> {
+        Waiter::new(self, id, |client, id, seconds| {
+            Box::pin(async move { client.await_check_session_completion(id, Some(seconds)).await })
+        })
+    }
+
+    /// Waits for many check sessions (v2) at once, under one deadline; see
+    /// [`WaitMany`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: checkly::Client, ids: Vec<uuid::Uuid>) -> checkly::Result<()> {
+    /// use std::time::Duration;
+    /// use futures::StreamExt;
+    /// let mut ended = client.wait_for_check_sessions(ids).wait(Duration::from_secs(600));
+    /// while let Some((id, outcome)) = ended.next().await {
+    ///     match outcome {
+    ///         Ok(done) => println!("{id}: {}", done.value.status),
+    ///         Err(error) => eprintln!("{id}: {error}"),
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn wait_for_check_sessions(&self, ids: impl IntoIterator<Item = Uuid>) -> WaitMany {
+        WaitMany {
+            waiters: ids
+                .into_iter()
+                .map(|id| self.wait_for_check_session_v2(id))
+                .collect(),
+        }
+    }
+}
+
+/// Waits for many check sessions under one deadline; made by
+/// [`Client::wait_for_check_sessions`].
+#[must_use]
+#[derive(Debug)]
+pub struct WaitMany {
+    waiters: Vec<Waiter<CheckSessionsV2CompletionResponse>>,
+}
+
+impl WaitMany {
+    /// The `maxWaitSeconds` of each poll; see [`Waiter::poll_seconds`].
+    pub fn poll_seconds(self, seconds: u32) -> Self {
+        self.each(|w| w.poll_seconds(seconds))
+    }
+
+    /// Measure time with this clock; see [`Waiter::clock`].
+    pub fn clock(self, clock: Arc<dyn Clock>) -> Self {
+        self.each(|w| w.clock(clock.clone()))
+    }
+
+    fn each(self, f: impl Fn(Waiter<CheckSessionsV2CompletionResponse>) -> Waiter<CheckSessionsV2CompletionResponse>) -> Self {
+        Self {
+            waiters: self.waiters.into_iter().map(f).collect(),
+        }
+    }
+
+    /// Every session, with how its wait ended, in the order they end. All
+    /// waits share the deadline `max`: a session still running then yields
+    /// [`Error::WaitTimeout`]. One session's error does not stop the others.
+    pub fn wait(
+        self,
+        max: Duration,
+    ) -> BoxStream<'static, (Uuid, Result<Waited<CheckSessionsV2CompletionResponse>>)> {
+        self.waiters
+            .into_iter()
+            .map(|waiter| {
+                let id = waiter.id;
+                async move { (id, waiter.wait(max).await) }
+            })
+            .collect::<FuturesUnordered<_>>()
+            .boxed()
     }
 }
 
 /// Polls a completion endpoint until the session ends; see the module docs.
 #[must_use]
-pub struct Waiter<'a, T> {
-    client: &'a Client,
+pub struct Waiter<T> {
+    client: Client,
     id: Uuid,
-    poll: Poll<'a, T>,
+    poll: Poll<T>,
     poll_seconds: u32,
     clock: Arc<dyn Clock>,
 }
 
-impl<T> std::fmt::Debug for Waiter<'_, T> {
+impl<T> std::fmt::Debug for Waiter<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Waiter")
             .field("id", &self.id)
@@ -89,10 +172,10 @@ pub struct Waited<T> {
     pub polls: u32,
 }
 
-impl<'a, T> Waiter<'a, T> {
-    fn new(client: &'a Client, id: Uuid, poll: Poll<'a, T>) -> Self {
+impl<T> Waiter<T> {
+    fn new(client: &Client, id: Uuid, poll: Poll<T>) -> Self {
         Self {
-            client,
+            client: client.clone(),
             id,
             poll,
             poll_seconds: MAX_POLL_SECONDS,
@@ -137,7 +220,7 @@ impl<'a, T> Waiter<'a, T> {
             let seconds = self.poll_seconds.min(left_seconds).max(1);
             polls += 1;
             let asked_at = self.clock.now();
-            match (self.poll)(self.client, self.id, seconds).await {
+            match (self.poll)(self.client.clone(), self.id, seconds).await {
                 Ok(value) => {
                     let elapsed = self.clock.now().saturating_sub(start);
                     return Ok(Waited {

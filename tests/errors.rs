@@ -7,7 +7,9 @@ mod common;
 use std::time::Duration;
 
 use checkly::Error;
-use checkly::types::{TriggerCheckSessionsRequest, TriggerTestSessionRequest};
+use checkly::types::{
+    CheckSessionsV2TriggerRequest, TriggerCheckSessionRequestPayload, TriggerTestSessionRequest,
+};
 use common::*;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -34,6 +36,7 @@ fn api(status: u16) -> ResponseTemplate {
 }
 
 #[tokio::test]
+#[allow(deprecated)] // the v1 check-session operations stay covered
 async fn every_declared_error_status_is_mapped() {
     let session = SESSION_ID.parse().unwrap();
     let check_session = CHECK_SESSION_ID.parse().unwrap();
@@ -53,7 +56,7 @@ async fn every_declared_error_status_is_mapped() {
                 .unwrap_err(),
             client.cancel_test_session(session, None).await.unwrap_err(),
             client
-                .trigger_check_sessions(&TriggerCheckSessionsRequest::default())
+                .trigger_check_sessions(&TriggerCheckSessionRequestPayload::default())
                 .await
                 .unwrap_err(),
             client.get_check_session(check_session).await.unwrap_err(),
@@ -61,6 +64,30 @@ async fn every_declared_error_status_is_mapped() {
                 .await_check_session_completion(check_session, None)
                 .await
                 .unwrap_err(),
+            client
+                .cancel_check_session(check_session, None)
+                .await
+                .unwrap_err(),
+            client
+                .trigger_check_sessions_v2(&CheckSessionsV2TriggerRequest::default())
+                .await
+                .unwrap_err(),
+            client.get_check_session_v2(check_session).await.unwrap_err(),
+            client
+                .await_check_session_completion_v2(check_session, None)
+                .await
+                .unwrap_err(),
+            client
+                .get_test_session_result(session, session)
+                .await
+                .unwrap_err(),
+            client
+                .list_result_assets(session, session)
+                .send()
+                .await
+                .unwrap_err(),
+            client.get_error_group(session).await.unwrap_err(),
+            client.list_error_groups().send().await.unwrap_err(),
         ];
         for error in errors {
             assert_eq!(

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use checkly::types::{
-    CheckSessionStatus, CheckType, TestSessionStatus, TriggerCheckSessionsRequest,
-    TriggerCheckSessionsRequestTarget, TriggerTestSessionRequest, TriggerTestSessionRequestTarget,
+    CheckSessionStatus, CheckType, TestSessionStatus, TriggerCheckSessionRequestPayload,
+    TriggerCheckSessionTarget, TriggerTestSessionRequest, TriggerTestSessionRequestTarget,
 };
 use checkly::{Client, Error, RetryConfig};
 use checkly_mock::{FaultKind, FaultRule, MockConfig, MockServer};
@@ -123,7 +123,7 @@ async fn the_waiter_long_polls_through_408s() {
 #[tokio::test]
 async fn paging_over_history_reaches_every_session_once() {
     let (_server, client) = start(MockConfig::default().with_history(45)).await;
-    let ids: Vec<String> = client
+    let ids: Vec<uuid::Uuid> = client
         .list_test_sessions()
         .limit(10)
         .into_paginator()
@@ -152,11 +152,13 @@ async fn paging_over_history_reaches_every_session_once() {
     );
 }
 
+/// The deprecated v1 check-session endpoints keep working.
 #[tokio::test]
-async fn check_sessions_run_to_the_end() {
+#[allow(deprecated)]
+async fn v1_check_sessions_run_to_the_end() {
     let (_server, client) = start(MockConfig::default().with_speed(500.0)).await;
-    let request = TriggerCheckSessionsRequest {
-        target: Some(TriggerCheckSessionsRequestTarget {
+    let request = TriggerCheckSessionRequestPayload {
+        target: Some(TriggerCheckSessionTarget {
             match_tags: vec![vec!["production".into()]],
             check_id: vec![],
         }),
@@ -166,7 +168,7 @@ async fn check_sessions_run_to_the_end() {
     assert!(!started.sessions.is_empty());
     for session in started.sessions {
         let done = client
-            .wait_for_check_session(session.check_session_id)
+            .wait_for_check_session(session.check_session_id.parse().unwrap())
             .wait(Duration::from_secs(60))
             .await
             .unwrap();
@@ -177,8 +179,8 @@ async fn check_sessions_run_to_the_end() {
             session.check_session_id
         );
     }
-    let nothing = TriggerCheckSessionsRequest {
-        target: Some(TriggerCheckSessionsRequestTarget {
+    let nothing = TriggerCheckSessionRequestPayload {
+        target: Some(TriggerCheckSessionTarget {
             match_tags: vec![vec!["no-such-tag".into()]],
             check_id: vec![],
         }),

@@ -5,8 +5,9 @@
 mod common;
 
 use checkly::types::{
+    AssetType, CheckSessionsV2TriggerRequest, CheckSessionsV2TriggerRequestTarget,
     EnvironmentVariable, TestSessionMetadata, TestSessionProvider, TestSessionStatus,
-    TriggerCheckSessionsRequest, TriggerCheckSessionsRequestTarget, TriggerTestSessionRequest,
+    TriggerCheckSessionRequestPayload, TriggerCheckSessionTarget, TriggerTestSessionRequest,
     TriggerTestSessionRequestTarget,
 };
 use common::*;
@@ -225,6 +226,7 @@ async fn cancel_sends_sequence_ids_or_nothing() {
 }
 
 #[tokio::test]
+#[allow(deprecated)] // v1 stays covered
 async fn trigger_check_sessions() {
     let server = MockServer::start().await;
     let expected = json!({"target": {"matchTags": [["production", "!skip-e2e"]], "checkId": [CHECK_ID]}, "refreshCache": false});
@@ -238,10 +240,10 @@ async fn trigger_check_sessions() {
         .expect(1)
         .mount(&server)
         .await;
-    let request = TriggerCheckSessionsRequest {
-        target: Some(TriggerCheckSessionsRequestTarget {
+    let request = TriggerCheckSessionRequestPayload {
+        target: Some(TriggerCheckSessionTarget {
             match_tags: vec![vec!["production".into(), "!skip-e2e".into()]],
-            check_id: vec![id(CHECK_ID)],
+            check_id: vec![CHECK_ID.into()],
         }),
         refresh_cache: false,
     };
@@ -258,6 +260,7 @@ async fn trigger_check_sessions() {
 }
 
 #[tokio::test]
+#[allow(deprecated)] // v1 stays covered
 async fn get_and_await_check_session() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -290,4 +293,277 @@ async fn get_and_await_check_session() {
     for request in server.received_requests().await.unwrap() {
         assert_auth(&request);
     }
+}
+
+#[tokio::test]
+async fn v2_check_sessions_trigger_get_and_await() {
+    let server = MockServer::start().await;
+    let expected = json!({"target": {"matchTags": [["production"]], "checkId": [CHECK_ID]}, "refreshCache": true});
+    Mock::given(method("POST"))
+        .and(path("/v2/check-sessions/trigger"))
+        .and(body_json(&expected))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"sessions": [check_session("STARTED")]})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v2/check-sessions/{CHECK_SESSION_ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(check_session("PROGRESS")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v2/check-sessions/{CHECK_SESSION_ID}/completion")))
+        .and(query_param("maxWaitSeconds", "7"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(check_session("DEGRADED")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let request = CheckSessionsV2TriggerRequest {
+        target: Some(CheckSessionsV2TriggerRequestTarget {
+            match_tags: vec![vec!["production".into()]],
+            check_id: vec![id(CHECK_ID)],
+        }),
+        refresh_cache: true,
+    };
+    let started = client.trigger_check_sessions_v2(&request).await.unwrap();
+    assert_eq!(started.sessions[0].check_session_id, id(CHECK_SESSION_ID));
+    assert_eq!(started.sessions[0].run_source, checkly::types::RunSource::TriggerApi);
+    let now = client.get_check_session_v2(id(CHECK_SESSION_ID)).await.unwrap();
+    assert_eq!(now.status, checkly::types::CheckSessionStatus::Progress);
+    assert!(!now.results[0].is_cancelled);
+    let done = client
+        .await_check_session_completion_v2(id(CHECK_SESSION_ID), Some(7))
+        .await
+        .unwrap();
+    assert_eq!(done.status, checkly::types::CheckSessionStatus::Degraded);
+    let too_long = client
+        .await_check_session_completion_v2(id(CHECK_SESSION_ID), Some(31))
+        .await
+        .unwrap_err();
+    assert!(too_long.to_string().contains("`maxWaitSeconds` must be at most 30"), "{too_long}");
+    for request in server.received_requests().await.unwrap() {
+        assert_auth(&request);
+    }
+}
+
+#[tokio::test]
+async fn cancel_check_session_sends_the_sequence_ids() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/v1/check-sessions/{CHECK_SESSION_ID}/cancel")))
+        .and(body_json(json!({"sequenceId": [RESULT_ID]})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .cancel_check_session(id(CHECK_SESSION_ID), Some(vec![id(RESULT_ID)]))
+        .await
+        .unwrap();
+    assert_auth(&only_request(&server).await);
+    let empty = client(&server)
+        .cancel_check_session(id(CHECK_SESSION_ID), Some(vec![]))
+        .await
+        .unwrap_err();
+    assert!(empty.to_string().contains("`sequenceId`"), "{empty}");
+}
+
+#[tokio::test]
+async fn result_detail_decodes_the_check_kind() {
+    let server = MockServer::start().await;
+    let mut detail = result("FAILED");
+    let extra = json!({
+        "id": RESULT_ID, "attempts": 2, "sequenceId": null, "traceId": null,
+        "isCancelled": false, "overMaxResponseTime": false,
+        "created_at": "2025-08-28T18:23:40.262Z",
+        "apiCheckResult": {
+            "requestError": "connect ECONNREFUSED 10.0.0.1:443",
+            "assertions": [{"source": "STATUS_CODE", "target": "200", "actual": "503"}],
+            "request": {"method": "GET"}, "response": {"status": 503},
+            "jobLog": [{"msg": "starting"}],
+            "somethingNew": true
+        },
+        "browserCheckResult": null
+    });
+    for (key, value) in extra.as_object().unwrap() {
+        detail[key] = value.clone();
+    }
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/test-sessions/{SESSION_ID}/results/{RESULT_ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(detail))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let detail = client(&server)
+        .get_test_session_result(id(SESSION_ID), id(RESULT_ID))
+        .await
+        .unwrap();
+    let api = detail.api_check_result.unwrap();
+    assert_eq!(api.request_error.as_deref(), Some("connect ECONNREFUSED 10.0.0.1:443"));
+    assert_eq!(api.assertions.unwrap()[0]["actual"], "503");
+    assert_eq!(api.extra["somethingNew"], true, "open objects keep unknown fields");
+    assert!(detail.browser_check_result.is_none());
+    assert_eq!(detail.attempts, 2);
+    assert_auth(&only_request(&server).await);
+}
+
+fn asset(server: &MockServer, name: &str, kind: &str) -> serde_json::Value {
+    json!({
+        "type": kind, "name": name, "contentType": "image/png",
+        "url": format!("{}/assets/{name}", server.uri()),
+        "source": {"type": "test-session-result", "testSessionId": SESSION_ID, "resultId": RESULT_ID}
+    })
+}
+
+#[tokio::test]
+async fn list_result_assets_sends_the_filters() {
+    let server = MockServer::start().await;
+    let manifest = json!({"assets": [asset(&server, "shot.png", "screenshot")], "truncated": false});
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/test-sessions/{SESSION_ID}/results/{RESULT_ID}/assets")))
+        .and(query_param("name", "*.png"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(manifest))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let manifest = client(&server)
+        .list_result_assets(id(SESSION_ID), id(RESULT_ID))
+        .kind(AssetType::Screenshot)
+        .kind(AssetType::Trace)
+        .name("*.png")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(manifest.assets[0].type_, AssetType::Screenshot);
+    let request = only_request(&server).await;
+    assert_auth(&request);
+    let kinds: Vec<_> = request
+        .url
+        .query_pairs()
+        .filter(|(k, _)| k == "type")
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    assert_eq!(kinds, ["screenshot", "trace"]);
+    let long = client(&server)
+        .list_result_assets(id(SESSION_ID), id(RESULT_ID))
+        .name("x".repeat(201))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(long.to_string().contains("`name` must be at most 200 characters"), "{long}");
+}
+
+#[tokio::test]
+async fn download_asset_streams_with_credentials_only_to_the_api_origin() {
+    let server = MockServer::start().await;
+    let body: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    Mock::given(method("GET"))
+        .and(path("/assets/shot.png"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(body.clone()))
+        .mount(&server)
+        .await;
+    let other = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/assets/shot.png"))
+        .respond_with(ResponseTemplate::new(200).set_body_bytes(b"elsewhere".to_vec()))
+        .mount(&other)
+        .await;
+    let client = client(&server);
+    let entry: checkly::types::AssetManifestEntry =
+        serde_json::from_value(asset(&server, "shot.png", "screenshot")).unwrap();
+    let mut out = Vec::new();
+    let written = client.download_asset(&entry, &mut out).await.unwrap();
+    assert_eq!(written, body.len() as u64);
+    assert_eq!(out, body);
+    assert_auth(&only_request(&server).await);
+
+    let foreign: checkly::types::AssetManifestEntry =
+        serde_json::from_value(asset(&other, "shot.png", "screenshot")).unwrap();
+    let dir = std::env::temp_dir().join(format!("checkly-assets-{}", std::process::id()));
+    let file = dir.join("nested/shot.png");
+    client.download_asset_to_file(&foreign, &file).await.unwrap();
+    assert_eq!(std::fs::read(&file).unwrap(), b"elsewhere");
+    let seen = only_request(&other).await;
+    assert!(seen.headers.get("authorization").is_none(), "no API key to another host");
+    assert!(seen.headers.get("x-checkly-account").is_none());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_failed_download_is_a_typed_error_and_leaves_no_file() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(api_error(404, "Not Found", "no such asset")))
+        .mount(&server)
+        .await;
+    let entry: checkly::types::AssetManifestEntry =
+        serde_json::from_value(asset(&server, "gone.png", "screenshot")).unwrap();
+    let file = std::env::temp_dir().join(format!("checkly-gone-{}.png", std::process::id()));
+    let error = client(&server)
+        .download_asset_to_file(&entry, &file)
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(error.api_error().unwrap().message, "no such asset");
+    assert!(!file.exists());
+}
+
+fn error_group(n: u32) -> serde_json::Value {
+    json!({
+        "id": format!("00000000-0000-4000-8000-{n:012}"),
+        "errorHash": format!("hash{n}"),
+        "cleanedErrorMessage": "Timeout exceeded",
+        "rawErrorMessage": "Timeout 30000ms exceeded",
+        "firstSeen": "2026-11-01T10:00:00Z",
+        "lastSeen": "2026-11-30T10:00:00Z",
+        "archivedUntilNextEvent": false,
+        "environments": ["production"],
+        "pwtMetadata": null,
+        "rootCauseAnalyses": []
+    })
+}
+
+#[tokio::test]
+async fn error_groups_get_and_list_every_page() {
+    let server = MockServer::start().await;
+    for (page, count) in [(1u32, 2u32), (2, 2), (3, 1)] {
+        let groups: Vec<_> = (0..count).map(|i| error_group(page * 10 + i)).collect();
+        Mock::given(method("GET"))
+            .and(path("/v1/test-session-error-groups"))
+            .and(query_param("limit", "2"))
+            .and(query_param("page", page.to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(groups))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path("/v1/test-session-error-groups/00000000-0000-4000-8000-000000000007"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(error_group(7)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    use futures::TryStreamExt;
+    let all: Vec<_> = client
+        .list_error_groups()
+        .limit(2)
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let hashes: Vec<_> = all.iter().map(|g| g.error_hash.as_str()).collect();
+    assert_eq!(hashes, ["hash10", "hash11", "hash20", "hash21", "hash30"]);
+    let one = client
+        .get_error_group(id("00000000-0000-4000-8000-000000000007"))
+        .await
+        .unwrap();
+    assert_eq!(one.cleaned_error_message, "Timeout exceeded");
+    let zero = client.list_error_groups().limit(0).send().await.unwrap_err();
+    assert!(zero.to_string().contains("`limit` must be at least 1"), "{zero}");
 }

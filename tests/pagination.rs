@@ -12,7 +12,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn entry(n: usize) -> Value {
     json!({
-        "id": format!("session-{n}"),
+        "id": format!("00000000-0000-4000-8000-{n:012}"),
         "accountId": ACCOUNT_ID,
         "name": format!("Session {n}"),
         "provider": "API",

@@ -207,23 +207,45 @@ async fn any_other_error_ends_the_wait() {
     assert_eq!(error.api_error().unwrap().message, "no such session");
 }
 
-#[tokio::test]
-async fn check_sessions_wait_the_same_way() {
+/// Serves `/{version}/check-sessions/{id}/completion`: two 408s, then done.
+async fn check_session_completion(version: &str, clock: Arc<ManualClock>) -> MockServer {
     let server = MockServer::start().await;
-    let clock = Arc::new(ManualClock::default());
     Mock::given(method("GET"))
         .and(path(format!(
-            "/v1/check-sessions/{CHECK_SESSION_ID}/completion"
+            "/{version}/check-sessions/{CHECK_SESSION_ID}/completion"
         )))
         .respond_with(RunningThenDone {
             left: AtomicU32::new(2),
-            clock: clock.clone(),
+            clock,
             step: Duration::from_secs(5),
             done: check_session("PASSED"),
         })
         .expect(3)
         .mount(&server)
         .await;
+    server
+}
+
+#[tokio::test]
+async fn check_sessions_wait_the_same_way() {
+    let clock = Arc::new(ManualClock::default());
+    let server = check_session_completion("v2", clock.clone()).await;
+    let done = client(&server)
+        .wait_for_check_session_v2(CHECK_SESSION_ID.parse().unwrap())
+        .poll_seconds(5)
+        .clock(clock)
+        .wait(Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(done.value.status, CheckSessionStatus::Passed);
+    assert_eq!(done.polls, 3);
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn v1_check_sessions_still_wait() {
+    let clock = Arc::new(ManualClock::default());
+    let server = check_session_completion("v1", clock.clone()).await;
     let done = client(&server)
         .wait_for_check_session(CHECK_SESSION_ID.parse().unwrap())
         .poll_seconds(5)

@@ -121,22 +121,22 @@ fn secrets_never_show_in_debug() {
 fn unknown_enum_values_and_fields_decode_and_are_kept() {
     let mut body = common::session("PASSED");
     body["status"] = json!("QUEUED");
-    body["results"][0]["checkType"] = json!("GRPC");
+    body["results"][0]["checkType"] = json!("QUANTUM");
     body["results"][0]["resultType"] = json!("SCHEDULED");
-    body["metadata"] = json!({"environment": "prod", "github": {"runId": 42}});
+    body["metadata"] = json!({"environment": "prod", "github": {"reporting": true, "runId": "42", "newKey": 1}});
     body["someFutureField"] = json!({"nested": true});
     let session: FindOneTestSessionResponse = serde_json::from_value(body).unwrap();
     assert_eq!(session.status, TestSessionStatus::Unknown("QUEUED".into()));
     assert!(!session.status.is_known());
     assert_eq!(
         session.results[0].check_type,
-        CheckType::Unknown("GRPC".into())
+        CheckType::Unknown("QUANTUM".into())
     );
-    assert_eq!(session.results[0].check_type.as_str(), "GRPC");
+    assert_eq!(session.results[0].check_type.as_str(), "QUANTUM");
     // Re-encoding keeps the unknown values as they came.
     let again = serde_json::to_value(&session).unwrap();
     assert_eq!(again["status"], "QUEUED");
-    assert_eq!(again["results"][0]["checkType"], "GRPC");
+    assert_eq!(again["results"][0]["checkType"], "QUANTUM");
     assert_eq!(again["results"][0]["resultType"], "SCHEDULED");
 }
 

@@ -126,6 +126,7 @@ pub fn collect(env: Lookup<'_>, git: Git<'_>) -> Option<TestSessionMetadata> {
         commit_message,
         commit_owner,
         environment,
+        github: None,
         repo_url,
     };
     (metadata != TestSessionMetadata::default()).then_some(metadata)

@@ -2,9 +2,10 @@
 //! retrieve or completion), and the rows reporters show: one per FINAL result.
 
 use checkly::types::{
-    AwaitCheckSessionCompletionResponse, AwaitTestSessionCompletionResponse, CheckSession,
-    CheckSessionStatus, CheckType, FindOneCheckSessionResponse, FindOneTestSessionResponse,
-    ResultType, TestSessionResult, TestSessionStatus, TriggerTestSessionResponse,
+    AwaitTestSessionCompletionResponse, CheckSessionStatus, CheckSessionsV2CheckSession,
+    CheckSessionsV2CompletionResponse, CheckSessionsV2FindOneResponse, CheckType,
+    FindOneTestSessionResponse, ResultType, TestSessionResult, TestSessionStatus,
+    TriggerTestSessionResponse,
 };
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -283,9 +284,9 @@ macro_rules! check_session_from {
 }
 
 check_session_from!(
-    CheckSession,
-    FindOneCheckSessionResponse,
-    AwaitCheckSessionCompletionResponse
+    CheckSessionsV2CheckSession,
+    CheckSessionsV2FindOneResponse,
+    CheckSessionsV2CompletionResponse
 );
 
 impl CheckSessionView {

@@ -23,7 +23,7 @@ impl TriggerTestSessionRequest {
     /// assert_eq!(error.field, "name");
     /// ```
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
-        crate::validate::body("postV1TestsessionsTrigger", self)
+        crate::validate::body(crate::Operation::PostV1TestsessionsTrigger, self)
     }
 
     /// A request with the two required fields set and everything else empty.
@@ -49,11 +49,20 @@ impl TriggerTestSessionRequest {
     }
 }
 
-impl TriggerCheckSessionsRequest {
+impl TriggerCheckSessionRequestPayload {
     /// Checks the request against every limit of the spec, as
     /// [`Client::trigger_check_sessions`](crate::Client::trigger_check_sessions)
     /// does before sending it.
     pub fn validate(&self) -> Result<(), crate::ValidationError> {
-        crate::validate::body("postV1ChecksessionsTrigger", self)
+        crate::validate::body(crate::Operation::PostV1ChecksessionsTrigger, self)
+    }
+}
+
+impl CheckSessionsV2TriggerRequest {
+    /// Checks the request against every limit of the spec, as
+    /// [`Client::trigger_check_sessions_v2`](crate::Client::trigger_check_sessions_v2)
+    /// does before sending it.
+    pub fn validate(&self) -> Result<(), crate::ValidationError> {
+        crate::validate::body(crate::Operation::PostV2ChecksessionsTrigger, self)
     }
 }

@@ -88,6 +88,7 @@ pub fn check_session(status: &str) -> Value {
         "stoppedAt": "2025-08-28T18:28:40.993Z",
         "timeElapsed": 300731,
         "runLocations": ["us-east-1", "eu-central-1"],
+        "runSource": "TRIGGER_API",
         "results": [{
             "checkResultId": RESULT_ID,
             "checkResultLink": "https://app.checklyhq.com/r",
@@ -99,6 +100,7 @@ pub fn check_session(status: &str) -> Value {
             "hasErrors": false,
             "hasFailures": false,
             "isDegraded": false,
+            "isCancelled": false,
             "aborted": false
         }]
     })

@@ -1,4 +1,5 @@
-//! `checkly check-sessions trigger|get|wait`.
+//! `checkly check-sessions trigger|get|wait`, on Checkly's v2 check-session
+//! endpoints.
 //!
 //! `trigger -o json` prints `{"sessions": [...]}` with and without `--wait`:
 //! the sessions as triggered, or as finished. With `--wait` every session is
@@ -9,7 +10,7 @@
 
 use anyhow::Context;
 use checkly::Client;
-use checkly::types::{TriggerCheckSessionsRequest, TriggerCheckSessionsRequestTarget};
+use checkly::types::{CheckSessionsV2TriggerRequest, CheckSessionsV2TriggerRequestTarget};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -67,16 +68,16 @@ async fn trigger(
     printer: &Printer,
 ) -> anyhow::Result<Exit> {
     let target = super::target(&args.tags, &args.check_ids).map(|(match_tags, check_id)| {
-        TriggerCheckSessionsRequestTarget {
+        CheckSessionsV2TriggerRequestTarget {
             match_tags,
             check_id,
         }
     });
-    let request = TriggerCheckSessionsRequest {
+    let request = CheckSessionsV2TriggerRequest {
         refresh_cache: args.refresh_cache,
         target,
     };
-    let response = match client.trigger_check_sessions(&request).await {
+    let response = match client.trigger_check_sessions_v2(&request).await {
         Ok(response) => response,
         Err(e) if super::is_no_matching_checks(&e) => {
             printer.debug(&format!("the API answered: {e}"));
@@ -109,7 +110,7 @@ async fn trigger(
         let id = s.check_session_id;
         async move {
             client
-                .wait_for_check_session(id)
+                .wait_for_check_session_v2(id)
                 .poll_seconds(POLL_SECONDS)
                 .wait(max)
                 .await
@@ -153,7 +154,7 @@ async fn trigger(
 
 async fn get(client: &Client, args: &CheckGetArgs, printer: &Printer) -> anyhow::Result<Exit> {
     let session = client
-        .get_check_session(args.id)
+        .get_check_session_v2(args.id)
         .await
         .with_context(|| format!("could not fetch check session {}", args.id))?;
     match args.output {
@@ -166,7 +167,7 @@ async fn get(client: &Client, args: &CheckGetArgs, printer: &Printer) -> anyhow:
 async fn wait(client: &Client, args: &CheckWaitArgs, printer: &Printer) -> anyhow::Result<Exit> {
     let id: Uuid = args.id;
     let waited = client
-        .wait_for_check_session(id)
+        .wait_for_check_session_v2(id)
         .poll_seconds(POLL_SECONDS)
         .wait(args.timeout.duration())
         .await

@@ -65,7 +65,7 @@ pub fn test_sessions(entries: &[TestSessionListEntry]) -> String {
                 })
                 .unwrap_or_else(|| "-".into());
             vec![
-                e.id.clone(),
+                e.id.to_string(),
                 status,
                 e.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
                 duration,
