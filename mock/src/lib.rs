@@ -127,17 +127,23 @@
 
 #![deny(missing_docs)]
 
+mod asset_bytes;
+mod assets;
 pub mod catalog;
 mod check_session;
 mod clock;
 mod config;
 mod error;
+mod error_groups;
+mod failure;
 pub mod faults;
+mod glob;
 mod history;
 mod listing;
 mod matching;
 mod middleware;
 mod query;
+mod result_detail;
 mod routes;
 mod server;
 mod session;
