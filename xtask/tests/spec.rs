@@ -400,3 +400,18 @@ fn binary_trims_checks_and_prints_usage_on_bad_args() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn repo_docs_and_operations_list_parse() {
+    let root = spec::workspace_root();
+    let docs = Docs::read(&root.join(spec::DOCS)).expect("openapi/docs.yaml parses");
+    let ops = spec::read_operations(&root.join(spec::OPERATIONS)).expect("operations.txt");
+    assert_eq!(ops.len(), 16);
+    for id in &ops {
+        let op = docs
+            .operations
+            .get(id)
+            .expect("every listed operation is documented");
+        assert!(op.description.is_some(), "{id}");
+    }
+}

@@ -26,7 +26,8 @@
 //! described, so both variants of an `anyOf` get it). A property that is a
 //! `$ref` cannot carry a description (OpenAPI 3.0 ignores siblings of
 //! `$ref`): describe the referenced schema instead. YAML anchors and merge
-//! keys (`<<: *props`) may be used to share text.
+//! keys (`<<: *props`) may be used to share text; top-level keys starting
+//! with `x-` are ignored, so they can hold the anchored originals.
 //!
 //! Response objects must have a description in OpenAPI 3.0; one without any
 //! of ours gets an empty one and is listed as undocumented.
@@ -93,7 +94,18 @@ impl Docs {
             return Ok(Self::default());
         }
         let mut value = super::read::parse_document(text)?;
-        value.apply_merge().context("docs.yaml merge keys")?;
+        // A merged-in mapping may hold merge keys of its own: apply until
+        // none is left.
+        for _ in 0..8 {
+            value.apply_merge().context("docs.yaml merge keys")?;
+            if !has_merge_key(&value) {
+                break;
+            }
+        }
+        // Top-level `x-` keys hold anchors for sharing text; not entries.
+        if let Some(map) = value.as_mapping_mut() {
+            map.retain(|k, _| !k.as_str().is_some_and(|k| k.starts_with("x-")));
+        }
         serde_yaml_ng::from_value(value).context("docs.yaml does not have the expected shape")
     }
 
@@ -104,6 +116,16 @@ impl Docs {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
             Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
         }
+    }
+}
+
+fn has_merge_key(value: &Value) -> bool {
+    match value {
+        Value::Mapping(map) => map
+            .iter()
+            .any(|(k, v)| k.as_str() == Some("<<") || has_merge_key(v)),
+        Value::Sequence(seq) => seq.iter().any(has_merge_key),
+        _ => false,
     }
 }
 
