@@ -106,6 +106,25 @@ impl ClientBuilder {
     }
 
     /// A ready `reqwest::Client`; timeouts and user agent are then its own.
+    ///
+    /// Without one, [`build`](Self::build) makes a client that reads its proxy
+    /// from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, and uses
+    /// the TLS stack of the crate's features (`rustls` by default,
+    /// `native-tls`). Pass your own for another proxy, extra root
+    /// certificates or client certificates; [`checkly::reqwest`](crate::reqwest)
+    /// is the version this crate uses:
+    ///
+    /// ```
+    /// let http = checkly::reqwest::Client::builder()
+    ///     .proxy(checkly::reqwest::Proxy::https("http://proxy.internal:3128")?)
+    ///     .build()?;
+    /// let client = checkly::Client::builder()
+    ///     .api_key("cu_1234")
+    ///     .account_id("11111111-1111-4111-8111-111111111111")
+    ///     .http_client(http)
+    ///     .build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self

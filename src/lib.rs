@@ -35,6 +35,23 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! # TLS and proxies
+//!
+//! HTTPS goes through [`reqwest`], re-exported here so that a
+//! [`reqwest::Client`] of your own (see [`ClientBuilder::http_client`]) uses
+//! the same version. The cargo features choose the TLS stack:
+//!
+//! - `rustls` (default): rustls, with the platform's certificate verifier.
+//! - `native-tls`: the platform's TLS library (OpenSSL on Linux, which then
+//!   needs its development headers to build). Use it with
+//!   `default-features = false`.
+//!
+//! Proxies come from the environment: `HTTPS_PROXY`, `HTTP_PROXY`,
+//! `ALL_PROXY` and `NO_PROXY` (or their lowercase forms) are honoured by
+//! every client this crate builds. For anything else (a proxy with its own
+//! settings, extra root certificates, no proxy at all) build a
+//! `reqwest::Client` and pass it to [`ClientBuilder::http_client`].
 
 #![deny(missing_docs)]
 
@@ -69,6 +86,9 @@ pub use error::{Error, Result};
 pub use hooks::ClientState;
 pub use operation::Operation;
 pub use pagination::{ListTestSessions, Paginator};
+/// The HTTP client crate, for building a [`reqwest::Client`] to pass to
+/// [`ClientBuilder::http_client`].
+pub use reqwest;
 pub use retry::RetryConfig;
 pub use validate::ValidationError;
 pub use wait::{MAX_POLL_SECONDS, MIN_POLL_INTERVAL, WaitMany, Waited, Waiter};

@@ -42,11 +42,19 @@ pub(crate) struct CheckSessionRecord {
     pub origin: Instant,
     /// One run per location.
     pub chains: Vec<Chain>,
+    /// `runSource`: `TRIGGER_API` for sessions triggered through v2, none
+    /// for v1.
+    pub run_source: Option<&'static str>,
 }
 
 impl CheckSessionRecord {
     /// Starts a check session for `check` now.
-    pub fn start(check: &CheckDef, created: DateTime<Utc>, origin: Instant) -> Self {
+    pub fn start(
+        check: &CheckDef,
+        created: DateTime<Utc>,
+        origin: Instant,
+        run_source: Option<&'static str>,
+    ) -> Self {
         let chains = CHECK_SESSION_LOCATIONS
             .iter()
             .enumerate()
@@ -69,7 +77,24 @@ impl CheckSessionRecord {
             created,
             origin,
             chains,
+            run_source,
         }
+    }
+
+    /// Cancels the locations with these sequence ids (all, for `None`)
+    /// that are still running at `t`; returns how many it cancelled.
+    pub fn cancel(&mut self, t: u64, sequence_ids: Option<&[Uuid]>) -> usize {
+        self.chains
+            .iter_mut()
+            .filter(|c| sequence_ids.is_none_or(|ids| ids.contains(&c.sequence_id())))
+            .map(|c| c.cancel(t))
+            .filter(|cancelled| *cancelled)
+            .count()
+    }
+
+    /// Whether a location's run has this sequence id.
+    pub fn has_sequence(&self, id: Uuid) -> bool {
+        self.chains.iter().any(|c| c.sequence_id() == id)
     }
 
     /// Simulated ms since the session started.
@@ -174,7 +199,65 @@ impl CheckSessionRecord {
                 .iter()
                 .map(|l| (*l).to_owned())
                 .collect(),
-            run_source: None,
+            run_source: self.run_source.map(str::to_owned),
+            results,
+        }
+    }
+
+    /// The session as the v2 routes show it at `t`; `with_results` adds
+    /// `results` (retrieve, completion), whose running results have a null
+    /// `resultType`.
+    pub fn render_v2(&self, t: u64, account_id: &str, with_results: bool) -> wire::CheckSessionV2 {
+        let done = self.is_done(t);
+        let end = self.end_ms();
+        let link = self.link(account_id);
+        let at = |ms: u64| timestamp(wall_at(self.created, ms));
+        let results = with_results.then(|| {
+            self.chains
+                .iter()
+                .flat_map(|chain| {
+                    chain
+                        .results(t)
+                        .into_iter()
+                        .map(|r| wire::CheckResultV2 {
+                            check_result_id: r.id,
+                            check_result_link: format!("{link}/results/{}", r.id),
+                            check_id: self.check_id,
+                            check_type: self.check_type.clone(),
+                            name: self.check_name.clone(),
+                            run_location: chain.location.clone(),
+                            result_type: match r.result_type {
+                                ResultType::Pending => None,
+                                other => Some(other.as_str()),
+                            },
+                            has_errors: r.failed(),
+                            has_failures: r.failed(),
+                            is_degraded: r.degraded,
+                            aborted: r.aborted,
+                            is_cancelled: r.status == ResultStatus::Cancelled,
+                            response_time: r.response_time(),
+                            started_at: Some(at(r.started_ms)),
+                            stopped_at: r.stopped_ms.map(at),
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        });
+        wire::CheckSessionV2 {
+            check_session_id: self.id,
+            check_session_link: link,
+            check_id: self.check_id,
+            check_type: self.check_type.clone(),
+            name: self.check_name.clone(),
+            status: self.status(t),
+            started_at: timestamp(self.created),
+            stopped_at: done.then(|| at(end)),
+            time_elapsed: if done { end } else { t },
+            run_locations: CHECK_SESSION_LOCATIONS
+                .iter()
+                .map(|l| (*l).to_owned())
+                .collect(),
+            run_source: self.run_source,
             results,
         }
     }
@@ -188,7 +271,7 @@ mod tests {
     fn start(n: u16) -> CheckSessionRecord {
         let catalog = Catalog::demo();
         let check = catalog.get(demo_check_id(n)).expect("demo check");
-        CheckSessionRecord::start(check, Utc::now(), Instant::now())
+        CheckSessionRecord::start(check, Utc::now(), Instant::now(), None)
     }
 
     #[test]
@@ -217,5 +300,24 @@ mod tests {
         assert_eq!(d.status(d.end_ms()), "DEGRADED");
         let f = start(10);
         assert_eq!(f.status(f.end_ms()), "PASSED");
+    }
+
+    #[test]
+    fn cancel_and_v2_shape() {
+        let mut s = start(8);
+        let running = s.render_v2(10, "a", true);
+        let results = running.results.expect("results");
+        assert!(results.iter().all(|r| r.result_type.is_none()));
+        assert_eq!(s.cancel(10, None), 2);
+        assert!(s.is_done(10));
+        assert_eq!(s.status(10), "CANCELLED");
+        let done = s.render_v2(10, "a", true);
+        assert!(done.stopped_at.is_some());
+        let results = done.results.expect("results");
+        assert!(
+            results
+                .iter()
+                .all(|r| r.is_cancelled && r.result_type == Some("FINAL"))
+        );
     }
 }

@@ -16,11 +16,23 @@
 //!
 //! # Routes
 //!
-//! All eight operations of the spec — `POST /v1/test-sessions/trigger`,
-//! `GET /v1/test-sessions`, `GET /v1/test-sessions/{id}`,
-//! `GET /v1/test-sessions/{id}/completion`, `POST /v1/test-sessions/{id}/cancel`,
+//! `POST /v1/test-sessions/trigger`, `GET /v1/test-sessions`,
+//! `GET /v1/test-sessions/{id}`, `GET /v1/test-sessions/{id}/completion`,
+//! `POST /v1/test-sessions/{id}/cancel`,
+//! `GET /v1/test-sessions/{id}/results/{resultId}` (one result in full),
+//! `GET /v1/test-sessions/{id}/results/{resultId}/assets` (its asset
+//! manifest, filtered by `type`, repeatable, and `name`, a glob with `*`
+//! and `?` matched case-insensitively),
+//! `GET /v1/test-session-error-groups` (`limit` 1 to 100, default 10;
+//! `page` > 0, default 1) and `GET /v1/test-session-error-groups/{id}`;
 //! `POST /v1/check-sessions/trigger`, `GET /v1/check-sessions/{id}`,
-//! `GET /v1/check-sessions/{id}/completion` — plus `GET /next/accounts/{id}`
+//! `GET /v1/check-sessions/{id}/completion`,
+//! `POST /v1/check-sessions/{id}/cancel`, and the v2 ones,
+//! `POST /v2/check-sessions/trigger`, `GET /v2/check-sessions/{id}`,
+//! `GET /v2/check-sessions/{id}/completion` (`maxWaitSeconds` an integer) —
+//! plus the asset downloads the manifests point at,
+//! `GET /__assets/{testSessionId}/{resultId}/{name}` (under the origin the
+//! request's `Host` names), and `GET /next/accounts/{id}`
 //! (`{"id", "name": "Mock account"}`, for the official CLI). They need
 //! `Authorization: Bearer <api key>` (else 401) and `X-Checkly-Account:
 //! <account id>` (else 403). Every error is an `ApiError` JSON body
@@ -80,7 +92,10 @@
 //! One check session per matching check, run in `us-east-1` and
 //! `eu-central-1` (the second location takes 15 % longer), with one retry:
 //! see the `status` progression STARTED → PROGRESS / PROGRESS_FAILED /
-//! PROGRESS_DEGRADED → PASSED / FAILED / DEGRADED.
+//! PROGRESS_DEGRADED → PASSED / FAILED / DEGRADED, or CANCELLED after a
+//! cancel (all locations, or the listed `sequenceId`s). The v1 and v2 routes
+//! see the same sessions; v2 shows a running result's `resultType` as
+//! null, and sessions it triggered have `runSource` `TRIGGER_API`.
 //!
 //! # The demo catalog
 //!
@@ -109,6 +124,21 @@
 //! takes 20 simulated seconds; no target runs the 11 activated checks and
 //! fails.
 //!
+//! Each failing check reports the same error every time: check 8 fails
+//! its status-code assertion (`Assertion failed: expected status code to
+//! equal 200, but got 503`), check 10's first attempt gets no answer
+//! (`connect ETIMEDOUT 10.20.4.17:443`), check 12 loses its pings (`Ping
+//! to legacy.acme.test failed: 4 of 4 packets lost (100% packet loss)`);
+//! other checks that fail (in history, or in a custom catalog) report an
+//! error typical of their type. A failed result names its check's error
+//! group, `e7700000-0000-4000-8000-0000000000NN` for demo check NN: the
+//! groups of `fail` checks (8, 12) are known, first seen days before the
+//! server started; any other (10's) is new, first seen at its first
+//! failure. Failed and degraded results have a log, a screenshot and a
+//! trace as assets, failed or degraded browser and Playwright ones also a
+//! `video.webm` of a little over 2 MiB (streamed); passing ones just the
+//! log.
+//!
 //! # History
 //!
 //! [`MockConfig::history`] (`--history N`, at most 100 000) preloads N
@@ -127,17 +157,23 @@
 
 #![deny(missing_docs)]
 
+mod asset_bytes;
+mod assets;
 pub mod catalog;
 mod check_session;
 mod clock;
 mod config;
 mod error;
+mod error_groups;
+mod failure;
 pub mod faults;
+mod glob;
 mod history;
 mod listing;
 mod matching;
 mod middleware;
 mod query;
+mod result_detail;
 mod routes;
 mod server;
 mod session;

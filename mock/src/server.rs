@@ -69,8 +69,9 @@ impl MockServer {
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|e| io::Error::other(format!("no tokio runtime: {e}")))?;
 
+        let started = Utc::now();
         let mut store = Store::default();
-        for session in history::generate(config.history, &config.catalog, Utc::now()) {
+        for session in history::generate(config.history, &config.catalog, started) {
             store.insert_test_session(session);
         }
         let (stop, stopped) = watch::channel(false);
@@ -80,6 +81,7 @@ impl MockServer {
             account_id: config.account_id,
             speed: config.speed,
             catalog: config.catalog,
+            started,
             store: Mutex::new(store),
             faults: Mutex::new(faults),
             received: Mutex::new(VecDeque::new()),

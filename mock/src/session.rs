@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::clock::{real_instant, sim_ms, wall_at};
+use crate::error_groups::error_group_id;
 use crate::timeline::{Chain, ChainState, ResultView};
 use crate::wire::{self, Invoker, ListEntry, Metadata, timestamp};
 
@@ -52,12 +53,6 @@ impl TestStatus {
             _ => None,
         }
     }
-}
-
-/// The error group a failing check reports: the check's id with its first
-/// 32 bits replaced by `e7700000`.
-pub(crate) fn error_group_id(check_id: Uuid) -> Uuid {
-    Uuid::from_u128((0xe770_0000u128 << 96) | (check_id.as_u128() & ((1u128 << 96) - 1)))
 }
 
 /// A stored test session.
@@ -181,38 +176,60 @@ impl TestSessionRecord {
         format!("{APP_URL}/test-sessions/{}", self.id)
     }
 
+    /// The result with id `id` at `t`: its run, its position in the run
+    /// (0 for the first attempt) and how it looks.
+    pub fn find_result(&self, t: u64, id: Uuid) -> Option<(&Chain, usize, ResultView)> {
+        self.chains.iter().find_map(|chain| {
+            chain
+                .results(t)
+                .into_iter()
+                .enumerate()
+                .find(|(_, r)| r.id == id)
+                .map(|(i, r)| (chain, i, r))
+        })
+    }
+
+    /// One result of `chain` as the session's `results` show it.
+    pub fn result(&self, chain: &Chain, r: &ResultView) -> wire::TestSessionResult {
+        let failed = r.failed();
+        wire::TestSessionResult {
+            test_session_result_id: r.id,
+            test_session_result_link: format!("{}/results/{}", self.link(), r.id),
+            check_id: Some(chain.check_id),
+            check_type: chain.check_type.clone(),
+            name: chain.check_name.clone(),
+            run_location: chain.location.clone(),
+            error_group_ids: if failed {
+                vec![error_group_id(chain.check_id)]
+            } else {
+                Vec::new()
+            },
+            result_type: r.result_type.as_str(),
+            status: r.status.as_str(),
+            has_errors: failed,
+            has_failures: failed,
+            is_degraded: r.degraded,
+            aborted: r.aborted,
+            response_time: r.response_time(),
+            started_at: Some(timestamp(wall_at(self.created, r.started_ms))),
+            stopped_at: r.stopped_ms.map(|ms| timestamp(wall_at(self.created, ms))),
+        }
+    }
+
     /// The session as retrieve, trigger and completion show it at `t`.
     pub fn render(&self, t: u64) -> wire::TestSession {
         let done = self.status(t) != TestStatus::Running;
         let end = self.end_ms();
-        let mut results = Vec::new();
-        for chain in &self.chains {
-            for r in chain.results(t) {
-                let failed = r.failed();
-                results.push(wire::TestSessionResult {
-                    test_session_result_id: r.id,
-                    test_session_result_link: format!("{}/results/{}", self.link(), r.id),
-                    check_id: Some(chain.check_id),
-                    check_type: chain.check_type.clone(),
-                    name: chain.check_name.clone(),
-                    run_location: chain.location.clone(),
-                    error_group_ids: if failed {
-                        vec![error_group_id(chain.check_id)]
-                    } else {
-                        Vec::new()
-                    },
-                    result_type: r.result_type.as_str(),
-                    status: r.status.as_str(),
-                    has_errors: failed,
-                    has_failures: failed,
-                    is_degraded: r.degraded,
-                    aborted: r.aborted,
-                    response_time: r.response_time(),
-                    started_at: Some(timestamp(wall_at(self.created, r.started_ms))),
-                    stopped_at: r.stopped_ms.map(|ms| timestamp(wall_at(self.created, ms))),
-                });
-            }
-        }
+        let results = self
+            .chains
+            .iter()
+            .flat_map(|chain| {
+                chain
+                    .results(t)
+                    .into_iter()
+                    .map(move |r| self.result(chain, &r))
+            })
+            .collect();
         wire::TestSession {
             test_session_id: self.id,
             test_session_link: self.link(),

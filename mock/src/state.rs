@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -81,6 +82,8 @@ pub(crate) struct AppState {
     pub speed: f64,
     /// The account's checks.
     pub catalog: Catalog,
+    /// When the server started (wall clock).
+    pub started: DateTime<Utc>,
     /// Stored sessions.
     pub store: Mutex<Store>,
     /// Fault rules in force.

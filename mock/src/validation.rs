@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use crate::assets::ASSET_TYPES;
 use crate::error::ApiError;
 use crate::matching::Target;
 use crate::query::QueryParams;
@@ -73,12 +74,19 @@ pub(crate) fn path_uuid(s: &str, name: &str) -> Result<Uuid, ApiError> {
     parse_uuid(s).ok_or_else(|| bad(format!("{name} must be a UUID")))
 }
 
-/// The long poll's `maxWaitSeconds`: a number from 1 to 30, 30 when absent.
-pub(crate) fn max_wait(query: &QueryParams) -> Result<Duration, ApiError> {
+/// The long poll's `maxWaitSeconds`: a number (an integer, for v2 check
+/// sessions) from 1 to 30, 30 when absent.
+pub(crate) fn max_wait(query: &QueryParams, integer: bool) -> Result<Duration, ApiError> {
     let Some(raw) = query.get("maxWaitSeconds") else {
         return Ok(Duration::from_secs(30));
     };
-    let secs = parse_number(raw).ok_or_else(|| bad("maxWaitSeconds must be a number"))?;
+    let secs = if integer {
+        raw.trim()
+            .parse::<i64>()
+            .map_err(|_| bad("maxWaitSeconds must be an integer"))? as f64
+    } else {
+        parse_number(raw).ok_or_else(|| bad("maxWaitSeconds must be a number"))?
+    };
     if secs < 1.0 {
         return Err(bad("maxWaitSeconds must be >= 1"));
     }
@@ -86,6 +94,74 @@ pub(crate) fn max_wait(query: &QueryParams) -> Result<Duration, ApiError> {
         return Err(bad("maxWaitSeconds must be <= 30"));
     }
     Ok(Duration::from_secs_f64(secs))
+}
+
+/// A valid asset-manifest query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AssetQuery {
+    /// `type`, each one of [`ASSET_TYPES`] (empty: every type).
+    pub types: Vec<String>,
+    /// `name`, a glob.
+    pub name: Option<String>,
+}
+
+/// Validates the asset manifest's `type` (repeatable) and `name` (at most
+/// 200 characters).
+pub(crate) fn asset_query(query: &QueryParams) -> Result<AssetQuery, ApiError> {
+    let types = query
+        .get_all("type")
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if ASSET_TYPES.contains(&t) {
+                Ok(t.to_owned())
+            } else {
+                Err(bad(format!(
+                    "type[{i}] must be one of {}, not {t:?}",
+                    ASSET_TYPES.join(", ")
+                )))
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let name = query.get("name").map(str::to_owned);
+    if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
+        return Err(bad("name must be at most 200 characters long"));
+    }
+    Ok(AssetQuery { types, name })
+}
+
+/// The error-group list's `limit` (an integer from 1 to 100, default 10)
+/// and `page` (a number > 0, default 1, rounded up) as `(limit, page)`.
+pub(crate) fn error_group_page(query: &QueryParams) -> Result<(usize, usize), ApiError> {
+    let limit = match query.get("limit") {
+        None => 10,
+        Some(raw) => {
+            let n: i64 = raw
+                .trim()
+                .parse()
+                .map_err(|_| bad("limit must be an integer"))?;
+            if n < 1 {
+                return Err(bad("limit must be >= 1"));
+            }
+            if n > 100 {
+                return Err(bad("limit must be <= 100"));
+            }
+            // 1..=100 here.
+            n as usize
+        }
+    };
+    let page = match query.get("page") {
+        None => 1,
+        Some(raw) => {
+            let n = parse_number(raw).ok_or_else(|| bad("page must be a number"))?;
+            if n <= 0.0 {
+                return Err(bad("page must be > 0"));
+            }
+            // Finite and positive; pages past usize::MAX saturate.
+            n.ceil().min(usize::MAX as f64) as usize
+        }
+    };
+    Ok((limit, page))
 }
 
 /// A finite decimal number.
@@ -486,7 +562,7 @@ mod tests {
 
     #[test]
     fn max_wait_rules() {
-        let q = |s: &str| max_wait(&QueryParams::parse(s));
+        let q = |s: &str| max_wait(&QueryParams::parse(s), false);
         assert_eq!(q("").expect("default"), Duration::from_secs(30));
         assert_eq!(q("maxWaitSeconds=2").expect("ok"), Duration::from_secs(2));
         assert_eq!(
@@ -500,6 +576,52 @@ mod tests {
         assert_eq!(
             q("maxWaitSeconds=inf").expect_err("nan").message,
             "maxWaitSeconds must be a number"
+        );
+    }
+
+    #[test]
+    fn v2_waits_are_integers() {
+        let q = |s: &str| max_wait(&QueryParams::parse(s), true);
+        assert_eq!(q("maxWaitSeconds=3").expect("ok"), Duration::from_secs(3));
+        assert_eq!(
+            q("maxWaitSeconds=1.5").expect_err("fraction").message,
+            "maxWaitSeconds must be an integer"
+        );
+        assert_eq!(
+            q("maxWaitSeconds=0").expect_err("low").message,
+            "maxWaitSeconds must be >= 1"
+        );
+    }
+
+    #[test]
+    fn asset_and_error_group_queries() {
+        let a = |s: &str| asset_query(&QueryParams::parse(s));
+        let ok = a("type=log&type[]=trace&name=*.zip").expect("valid");
+        assert_eq!(ok.types, vec!["log", "trace"]);
+        assert_eq!(ok.name.as_deref(), Some("*.zip"));
+        assert!(
+            a("type=log&type=gif")
+                .expect_err("enum")
+                .message
+                .starts_with("type[1] must be one of log, trace")
+        );
+        let long = format!("name={}", "a".repeat(201));
+        assert_eq!(
+            a(&long).expect_err("long").message,
+            "name must be at most 200 characters long"
+        );
+        let e = |s: &str| error_group_page(&QueryParams::parse(s));
+        assert_eq!(e("").expect("defaults"), (10, 1));
+        assert_eq!(e("limit=100&page=2.5").expect("ok"), (100, 3));
+        assert_eq!(e("limit=0").expect_err("low").message, "limit must be >= 1");
+        assert_eq!(
+            e("limit=1.5").expect_err("int").message,
+            "limit must be an integer"
+        );
+        assert_eq!(e("page=0").expect_err("page").message, "page must be > 0");
+        assert_eq!(
+            e("page=x").expect_err("page").message,
+            "page must be a number"
         );
     }
 

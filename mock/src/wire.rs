@@ -158,3 +158,140 @@ pub(crate) struct CheckSession {
 pub(crate) struct TriggerCheckSessionsResponse {
     pub sessions: Vec<CheckSession>,
 }
+
+/// `FindOneTestSessionResultResponse`: a result with everything known of it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TestSessionResultDetail {
+    #[serde(flatten)]
+    pub result: TestSessionResult,
+    pub id: Uuid,
+    pub private_location_id: Option<Uuid>,
+    pub file_path: Option<String>,
+    pub is_cancelled: bool,
+    pub over_max_response_time: bool,
+    pub attempts: u32,
+    pub sequence_id: Option<Uuid>,
+    pub schedule_error: Option<String>,
+    pub trace_id: Option<String>,
+    #[serde(rename = "created_at")]
+    pub created_at: String,
+    #[serde(rename = "updated_at")]
+    pub updated_at: Option<String>,
+    /// The check-type detail: `apiCheckResult`, `browserCheckResult`,
+    /// `multiStepCheckResult`, `playwrightCheckResult` or
+    /// `agenticCheckResult` (none for other types, or unfinished results).
+    #[serde(flatten)]
+    pub details: serde_json::Map<String, serde_json::Value>,
+}
+
+/// `AssetManifestEntry.source`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AssetSource {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub check_id: Uuid,
+    pub check_name: String,
+    pub check_type: String,
+    pub result_id: Uuid,
+    pub test_session_id: Uuid,
+}
+
+/// `AssetManifestEntry`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AssetEntry {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub name: &'static str,
+    pub url: String,
+    pub content_type: &'static str,
+    pub source: AssetSource,
+}
+
+/// `AssetManifest`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AssetManifest {
+    pub assets: Vec<AssetEntry>,
+    pub truncated: bool,
+    pub entries_returned: usize,
+    pub entries_total: usize,
+}
+
+/// `TestSessionErrorGroupPlaywrightMetadata`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PwtMetadata {
+    pub project_name: String,
+    pub spec_id: String,
+    pub test_file: String,
+    pub test_title: String,
+    pub suite_path: Vec<String>,
+}
+
+/// `TestSessionErrorGroup`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ErrorGroup {
+    pub id: Uuid,
+    pub project_id: Option<Uuid>,
+    pub environments: Option<Vec<String>>,
+    pub error_hash: String,
+    pub raw_error_message: Option<String>,
+    pub cleaned_error_message: String,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub archived_until_next_event: bool,
+    pub pwt_metadata: Option<Vec<PwtMetadata>>,
+    pub root_cause_analyses: Vec<serde_json::Value>,
+}
+
+/// `CheckSessionsV2CheckResult`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CheckResultV2 {
+    pub check_result_id: Uuid,
+    pub check_result_link: String,
+    pub check_id: Uuid,
+    pub check_type: String,
+    pub name: String,
+    pub run_location: String,
+    /// FINAL, ATTEMPT, or null while the run is going.
+    pub result_type: Option<&'static str>,
+    pub has_errors: bool,
+    pub has_failures: bool,
+    pub is_degraded: bool,
+    pub aborted: bool,
+    pub is_cancelled: bool,
+    pub response_time: Option<u64>,
+    pub started_at: Option<String>,
+    pub stopped_at: Option<String>,
+}
+
+/// `CheckSessionsV2CheckSession`, with `results` for `CheckSessionsV2FindOneResponse`
+/// and `CheckSessionsV2CompletionResponse`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CheckSessionV2 {
+    pub check_session_id: Uuid,
+    pub check_session_link: String,
+    pub check_id: Uuid,
+    pub check_type: String,
+    pub name: String,
+    pub status: &'static str,
+    pub started_at: String,
+    pub stopped_at: Option<String>,
+    pub time_elapsed: u64,
+    pub run_locations: Vec<String>,
+    pub run_source: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<CheckResultV2>>,
+}
+
+/// `CheckSessionsV2TriggerResponse`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TriggerCheckSessionsV2Response {
+    pub sessions: Vec<CheckSessionV2>,
+}

@@ -3,18 +3,179 @@
 //! - `codegen [PATH]`: builds the `checkly` crate and copies the client that
 //!   progenitor generated from `openapi/checkly.yaml` to a readable file
 //!   (default `target/codegen/checkly.rs`) for review.
+//! - `spec trim --from PATH [--out PATH] [--base PATH] [--report PATH]
+//!   [--dry-run] [--operations PATH] [--docs PATH]`: reads Checkly's whole
+//!   public OpenAPI document (a local JSON or YAML file, told apart by
+//!   content; URLs are not supported, download it first), keeps the
+//!   operations listed in `openapi/operations.txt` and the components they
+//!   reference, strips Checkly's prose, merges our descriptions from
+//!   `openapi/docs.yaml`, and writes the normalized result (default
+//!   `openapi/checkly.yaml`). It prints a change report against `--base`
+//!   (default `openapi/checkly.yaml`, read before it is overwritten), each
+//!   line marked `additive` or `breaking`, then the undocumented and stale
+//!   docs entries. `--report` also writes the report to a file; `--dry-run`
+//!   prints it and writes nothing.
+//! - `spec check [--spec PATH] [--operations PATH] [--docs PATH]`: the spec
+//!   (default `openapi/checkly.yaml`) parses as OpenAPI 3.0, every `$ref`
+//!   resolves, its operations are exactly the listed ones, every component
+//!   is referenced, its only prose is docs.yaml's, and it is in normalized
+//!   form. Exits non-zero with the list of problems.
+//!
+//! The rules (normalization, the report's marks, docs.yaml's shape) are
+//! documented in `xtask::spec::{normalize, report, docs}`.
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::{Context, Result, bail};
+use xtask::spec;
 
-fn main() -> Result<()> {
-    let mut args = std::env::args().skip(1);
-    match args.next().as_deref() {
-        Some("codegen") => codegen(args.next().map(PathBuf::from)),
-        Some(other) => bail!("unknown task {other:?}; tasks: codegen"),
-        None => bail!("usage: cargo xtask codegen [PATH]"),
+const USAGE: &str = "\
+usage:
+  cargo xtask codegen [PATH]
+  cargo xtask spec trim --from PATH [--out PATH] [--base PATH] [--report PATH] [--dry-run]
+                        [--operations PATH] [--docs PATH]
+  cargo xtask spec check [--spec PATH] [--operations PATH] [--docs PATH]
+
+spec trim --from takes a local JSON or YAML file (URLs are not supported).
+Defaults: --out and --base openapi/checkly.yaml, --operations openapi/operations.txt,
+--docs openapi/docs.yaml (relative to the workspace root).";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<ExitCode> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("codegen") if args.len() <= 2 => {
+            codegen(args.get(1).map(PathBuf::from))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("spec") => match args.get(1).map(String::as_str) {
+            Some("trim") => spec_trim(&args[2..]),
+            Some("check") => spec_check(&args[2..]),
+            _ => usage_error("spec needs a subcommand: trim or check"),
+        },
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => usage_error(&format!("unknown task or arguments: {other:?}")),
+        None => usage_error("no task given"),
+    }
+}
+
+fn usage_error(message: &str) -> Result<ExitCode> {
+    eprintln!("error: {message}\n{USAGE}");
+    Ok(ExitCode::from(2))
+}
+
+/// Parses `--flag VALUE` pairs and bare `--switch`es.
+fn flags<'a>(
+    args: &'a [String],
+    with_value: &[&str],
+    switches: &[&str],
+) -> Result<Vec<(&'a str, Option<&'a str>)>> {
+    let mut out = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if with_value.contains(&arg.as_str()) {
+            let value = iter
+                .next()
+                .with_context(|| format!("{arg} needs a value"))?;
+            out.push((arg.as_str(), Some(value.as_str())));
+        } else if switches.contains(&arg.as_str()) {
+            out.push((arg.as_str(), None));
+        } else {
+            bail!("unexpected argument {arg:?}");
+        }
+    }
+    Ok(out)
+}
+
+fn spec_trim(args: &[String]) -> Result<ExitCode> {
+    let parsed = match flags(
+        args,
+        &[
+            "--from",
+            "--out",
+            "--base",
+            "--report",
+            "--operations",
+            "--docs",
+        ],
+        &["--dry-run"],
+    ) {
+        Ok(parsed) => parsed,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let Some(from) = parsed
+        .iter()
+        .find(|(k, _)| *k == "--from")
+        .and_then(|(_, v)| *v)
+    else {
+        return usage_error("spec trim needs --from PATH");
+    };
+    if from.starts_with("http://") || from.starts_with("https://") {
+        return usage_error("--from must be a local file; URLs are not supported");
+    }
+    let root = spec::workspace_root();
+    let mut options = spec::TrimOptions::new(&root, PathBuf::from(from));
+    for (flag, value) in parsed {
+        let path = value.map(PathBuf::from);
+        match (flag, path) {
+            ("--out", Some(p)) => options.out = p,
+            ("--base", Some(p)) => options.base = p,
+            ("--report", Some(p)) => options.report = Some(p),
+            ("--operations", Some(p)) => options.operations = p,
+            ("--docs", Some(p)) => options.docs = p,
+            ("--dry-run", _) => options.dry_run = true,
+            _ => {}
+        }
+    }
+    let report = spec::run_trim(&options)?;
+    print!("{report}");
+    if !options.dry_run {
+        eprintln!("wrote {}", options.out.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn spec_check(args: &[String]) -> Result<ExitCode> {
+    let parsed = match flags(args, &["--spec", "--operations", "--docs"], &[]) {
+        Ok(parsed) => parsed,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let root = spec::workspace_root();
+    let mut spec_path = root.join(spec::SPEC);
+    let mut operations = root.join(spec::OPERATIONS);
+    let mut docs = root.join(spec::DOCS);
+    for (flag, value) in parsed {
+        let path = PathBuf::from(value.unwrap_or_default());
+        match flag {
+            "--spec" => spec_path = path,
+            "--operations" => operations = path,
+            "--docs" => docs = path,
+            _ => {}
+        }
+    }
+    let problems = spec::run_check(&spec_path, &operations, &docs)?;
+    if problems.is_empty() {
+        println!("{}: ok", spec_path.display());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("{}: {} problem(s)", spec_path.display(), problems.len());
+        for problem in &problems {
+            eprintln!("  - {problem}");
+        }
+        Ok(ExitCode::FAILURE)
     }
 }
 

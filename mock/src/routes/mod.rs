@@ -1,9 +1,12 @@
-//! The HTTP routes: the eight API operations, the account route the official
-//! CLI reads, the `/__mock` admin routes, and JSON 404/405 answers.
+//! The HTTP routes: the API operations, the asset downloads, the account
+//! route the official CLI reads, the `/__mock` admin routes, and JSON
+//! 404/405 answers.
 
 mod accounts;
 mod admin;
 mod check_sessions;
+mod error_groups;
+mod results;
 mod test_sessions;
 
 use std::convert::Infallible;
@@ -39,11 +42,38 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             get(completion::<TestSessionRecord>),
         )
         .route("/v1/test-sessions/{id}/cancel", post(test_sessions::cancel))
+        .route(
+            "/v1/test-sessions/{id}/results/{result}",
+            get(results::get_one),
+        )
+        .route(
+            "/v1/test-sessions/{id}/results/{result}/assets",
+            get(results::manifest),
+        )
+        .route("/__assets/{id}/{result}/{name}", get(results::download))
+        .route("/v1/test-session-error-groups", get(error_groups::list))
+        .route(
+            "/v1/test-session-error-groups/{id}",
+            get(error_groups::get_one),
+        )
         .route("/v1/check-sessions/trigger", post(check_sessions::trigger))
         .route("/v1/check-sessions/{id}", get(check_sessions::get_one))
         .route(
             "/v1/check-sessions/{id}/completion",
             get(completion::<CheckSessionRecord>),
+        )
+        .route(
+            "/v1/check-sessions/{id}/cancel",
+            post(check_sessions::cancel),
+        )
+        .route(
+            "/v2/check-sessions/trigger",
+            post(check_sessions::trigger_v2),
+        )
+        .route("/v2/check-sessions/{id}", get(check_sessions::get_one_v2))
+        .route(
+            "/v2/check-sessions/{id}/completion",
+            get(check_sessions::completion_v2),
         )
         .route("/next/accounts/{id}", get(accounts::get_one))
         .route_layer(from_fn_with_state(state.clone(), middleware::auth));
@@ -108,7 +138,7 @@ async fn completion<S: Session>(
     query: QueryParams,
 ) -> Result<Response, ApiError> {
     let id = session_id::<S>(path)?;
-    let wait = validation::max_wait(&query)?;
+    let wait = validation::max_wait(&query, false)?;
     long_poll(&state, wait, || {
         let store = lock(&state.store);
         let session = S::find(&store, id).ok_or_else(|| not_found::<S>(id))?;
@@ -178,6 +208,7 @@ mod tests {
             account_id: String::new(),
             speed: 1.0,
             catalog: Catalog::default(),
+            started: chrono::Utc::now(),
             store: Mutex::default(),
             faults: Mutex::default(),
             received: Mutex::default(),

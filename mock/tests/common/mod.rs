@@ -63,6 +63,22 @@ impl Api {
             .header("X-Checkly-Account", self.server.account_id())
     }
 
+    /// A GET of an absolute URL (an asset's) with the auth headers.
+    pub fn get_url(&self, url: &str) -> reqwest::RequestBuilder {
+        self.http
+            .get(url)
+            .bearer_auth(self.server.api_key())
+            .header("X-Checkly-Account", self.server.account_id())
+    }
+
+    /// The results of a finished session (via the long poll).
+    pub async fn finished_results(&self, body: Value) -> (String, Vec<Value>) {
+        let s = self.trigger(body).await;
+        let id = s["testSessionId"].as_str().unwrap().to_owned();
+        let done = self.complete(&id).await;
+        (id, done["results"].as_array().unwrap().clone())
+    }
+
     pub async fn send(&self, req: reqwest::RequestBuilder) -> (StatusCode, Value) {
         let resp = req.send().await.unwrap();
         let status = resp.status();

@@ -1,0 +1,3 @@
+//! The library behind `cargo xtask`; see `main.rs` for the tasks.
+
+pub mod spec;
