@@ -21,7 +21,7 @@ fn trigger_lists_the_sessions() {
         "{}",
         stderr(&run)
     );
-    let body = &mock.received_matching("POST", "/v1/check-sessions/trigger")[0].body;
+    let body = &mock.received_matching("POST", "/v2/check-sessions/trigger")[0].body;
     assert_eq!(
         body["target"]["matchTags"],
         serde_json::json!([["production", "api"]])
@@ -145,7 +145,7 @@ fn trigger_wait_reports_every_session_when_one_wait_fails() {
             status: 404,
             retry_after: None,
         })
-        .on("GET", "/v1/check-sessions/")
+        .on("GET", "/v2/check-sessions/")
         .times(1),
     );
     let run = mock
@@ -171,7 +171,7 @@ fn trigger_wait_reports_every_session_when_one_wait_fails() {
             status: 404,
             retry_after: None,
         })
-        .on("GET", "/v1/check-sessions/")
+        .on("GET", "/v2/check-sessions/")
         .times(1),
     );
     let run = mock

@@ -175,10 +175,14 @@ impl CheckSessionRecord {
                             check_type: self.check_type.clone(),
                             name: self.check_name.clone(),
                             run_location: chain.location.clone(),
-                            result_type: r.result_type.as_str(),
+                            result_type: match r.result_type {
+                                ResultType::Pending => None,
+                                other => Some(other.as_str()),
+                            },
                             has_errors: r.failed(),
                             has_failures: r.failed(),
                             is_degraded: r.degraded,
+                            is_cancelled: r.status == ResultStatus::Cancelled,
                             aborted: r.status == ResultStatus::Cancelled,
                         })
                         .collect::<Vec<_>>()

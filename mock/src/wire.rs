@@ -127,10 +127,12 @@ pub(crate) struct CheckSessionResult {
     pub check_type: String,
     pub name: String,
     pub run_location: String,
-    pub result_type: &'static str,
+    /// `null` while the run is going: v1 knows FINAL, ATTEMPT and ALL only.
+    pub result_type: Option<&'static str>,
     pub has_errors: bool,
     pub has_failures: bool,
     pub is_degraded: bool,
+    pub is_cancelled: bool,
     pub aborted: bool,
 }
 

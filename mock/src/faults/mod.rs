@@ -46,7 +46,7 @@
 //! - `not-json`: the same status, `Content-Type: text/html`, body
 //!   `<html>oops</html>`.
 //! - `unknown-enum`: the normal answer with every `checkType` value replaced
-//!   by `"GRPC"`, a `github` object added to every `metadata` object, and a
+//!   by `"QUANTUM"`, a `github` object added to every `metadata` object, and a
 //!   field `"futureField"` added to the top-level object and to every
 //!   session, result and list entry — what a newer API version looks like.
 
