@@ -287,7 +287,7 @@ mod tests {
         let r = s.render(1150, "a", true);
         let results = r.results.expect("results");
         assert_eq!(results.len(), 2);
-        assert!(results.iter().all(|r| r.result_type == "FINAL"));
+        assert!(results.iter().all(|r| r.result_type == Some("FINAL")));
         assert_eq!(r.time_elapsed, 1150);
     }
 
@@ -299,7 +299,7 @@ mod tests {
         assert_eq!(s.status(s.end_ms()), "FAILED");
         let r = s.render(s.end_ms(), "a", true).results.expect("results");
         assert_eq!(r.len(), 4);
-        assert_eq!(r[0].result_type, "ATTEMPT");
+        assert_eq!(r[0].result_type, Some("ATTEMPT"));
         let d = start(9);
         assert_eq!(d.status(d.end_ms()), "DEGRADED");
         let f = start(10);

@@ -249,13 +249,13 @@ async fn unknown_enum_rewrites_a_real_answer() {
     assert!(
         results
             .iter()
-            .all(|r| r["checkType"] == "GRPC" && r["futureField"] == 1)
+            .all(|r| r["checkType"] == "QUANTUM" && r["futureField"] == 1)
     );
     // It was handled normally: the session exists and reads back unchanged.
     let id = s["testSessionId"].as_str().unwrap();
     let (code, v) = api.get(&format!("/v1/test-sessions/{id}")).await;
     assert_eq!(code, StatusCode::OK);
-    assert_ne!(v["results"][0]["checkType"], "GRPC");
+    assert_ne!(v["results"][0]["checkType"], "QUANTUM");
 
     // On lists, every entry gains the field.
     api.server
