@@ -60,6 +60,7 @@ mod query;
 use serde_json::{Value, json};
 
 /// Everything generated from one spec.
+#[derive(Debug)]
 pub struct Generated {
     /// The unmodified spec as JSON, for the validator.
     pub spec_json: String,

@@ -12,6 +12,7 @@ pub const METHODS: [&str; 8] = [
 ];
 
 /// One operation of the spec.
+#[derive(Debug)]
 pub struct Operation {
     /// The operationId, e.g. `postV1TestsessionsTrigger`.
     pub id: String,
