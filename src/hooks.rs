@@ -65,8 +65,8 @@ impl ClientHooks<ClientState> for GeneratedClient {
         let retry = &self.inner().retry;
         // An operation missing from the table (impossible for generated
         // code) is treated as one whose repetition could duplicate work.
-        let idempotent =
-            Operation::from_method_name(info.operation_id).is_some_and(|op| !op.repeat_duplicates());
+        let idempotent = Operation::from_method_name(info.operation_id)
+            .is_some_and(|op| !op.repeat_duplicates());
         async {
             let answer = crate::retry::execute(self.client(), retry, request, idempotent).await;
             match &answer {
@@ -82,4 +82,3 @@ impl ClientHooks<ClientState> for GeneratedClient {
         .await
     }
 }
-

@@ -65,9 +65,9 @@ mod config;
 mod error;
 pub mod generated;
 mod hooks;
-mod operation;
 #[doc(hidden)]
 pub mod open_enum;
+mod operation;
 mod pagination;
 mod retry;
 pub mod types;

@@ -67,7 +67,8 @@ pub(crate) fn body(operation: Operation, body: &impl Serialize) -> Result<(), Va
         field: "body".into(),
         rule: format!("cannot be encoded as JSON: {e}"),
     })?;
-    let schema = &self::operation(operation)["requestBody"]["content"]["application/json"]["schema"];
+    let schema =
+        &self::operation(operation)["requestBody"]["content"]["application/json"]["schema"];
     first(check(resolve(schema), &value, "", false))
 }
 
@@ -439,7 +440,12 @@ mod tests {
 
     #[test]
     fn query_and_cancel_limits() {
-        let q = |pairs: Value| query(Operation::GetV1Testsessions, pairs.as_object().expect("an object"));
+        let q = |pairs: Value| {
+            query(
+                Operation::GetV1Testsessions,
+                pairs.as_object().expect("an object"),
+            )
+        };
         assert_eq!(q(json!({"limit": 100, "textSearch": "abc"})), Ok(()));
         fails(q(json!({"limit": 101})), "limit", "at most 100 (got 101)");
         fails(

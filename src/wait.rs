@@ -44,16 +44,17 @@ impl Client {
     /// ```
     pub fn wait_for_test_session(&self, id: Uuid) -> Waiter<AwaitTestSessionCompletionResponse> {
         Waiter::new(self, id, |client, id, seconds| {
-            Box::pin(async move { client.await_test_session_completion(id, Some(seconds)).await })
+            Box::pin(async move {
+                client
+                    .await_test_session_completion(id, Some(seconds))
+                    .await
+            })
         })
     }
 
     /// Waits for a check session to finish (v2); see
     /// [`Client::wait_for_test_session`].
-    pub fn wait_for_check_session_v2(
-        &self,
-        id: Uuid,
-    ) -> Waiter<CheckSessionsV2CompletionResponse> {
+    pub fn wait_for_check_session_v2(&self, id: Uuid) -> Waiter<CheckSessionsV2CompletionResponse> {
         Waiter::new(self, id, |client, id, seconds| {
             Box::pin(async move {
                 client
@@ -64,11 +65,17 @@ impl Client {
     }
 
     /// Waits for a check session to finish on the deprecated v1 endpoint.
-    #[deprecated(note = "Checkly deprecates the v1 check-session completion: use `wait_for_check_session_v2`")]
+    #[deprecated(
+        note = "Checkly deprecates the v1 check-session completion: use `wait_for_check_session_v2`"
+    )]
     #[allow(deprecated)]
     pub fn wait_for_check_session(&self, id: Uuid) -> Waiter<AwaitCheckSessionCompletionResponse> {
         Waiter::new(self, id, |client, id, seconds| {
-            Box::pin(async move { client.await_check_session_completion(id, Some(seconds)).await })
+            Box::pin(async move {
+                client
+                    .await_check_session_completion(id, Some(seconds))
+                    .await
+            })
         })
     }
 
@@ -117,7 +124,12 @@ impl WaitMany {
         self.each(|w| w.clock(clock.clone()))
     }
 
-    fn each(self, f: impl Fn(Waiter<CheckSessionsV2CompletionResponse>) -> Waiter<CheckSessionsV2CompletionResponse>) -> Self {
+    fn each(
+        self,
+        f: impl Fn(
+            Waiter<CheckSessionsV2CompletionResponse>,
+        ) -> Waiter<CheckSessionsV2CompletionResponse>,
+    ) -> Self {
         Self {
             waiters: self.waiters.into_iter().map(f).collect(),
         }

@@ -7,9 +7,15 @@ use serde_json::Value;
 /// Whether a component schema is an alias (an array, an enum, a scalar)
 /// rather than an object or a composition worth a named type.
 fn is_alias(schema: &Value) -> bool {
-    let composite = ["properties", "anyOf", "oneOf", "allOf", "additionalProperties"]
-        .iter()
-        .any(|key| schema.get(key).is_some());
+    let composite = [
+        "properties",
+        "anyOf",
+        "oneOf",
+        "allOf",
+        "additionalProperties",
+    ]
+    .iter()
+    .any(|key| schema.get(key).is_some());
     !composite && schema["type"] != "object"
 }
 

@@ -46,7 +46,9 @@ fn name(ctx: &Ctx) -> Result<Option<&'static str>, String> {
         return match ctx.property() {
             "onlyOn" => Ok(Some("RetryCondition")),
             "type" => Ok(None), // the tag of the hand-written RetryStrategy
-            other => Err(format!("unnamed enum `{other}` in retryStrategy: add it to enums::name")),
+            other => Err(format!(
+                "unnamed enum `{other}` in retryStrategy: add it to enums::name"
+            )),
         };
     }
     Ok(Some(match (ctx.parent(), ctx.property()) {
@@ -57,7 +59,9 @@ fn name(ctx: &Ctx) -> Result<Option<&'static str>, String> {
         (_, "resultType") => "ResultType",
         (_, "runSource") => "RunSource",
         ("source", "type") => "AssetSourceType",
-        ("", "type") if ctx.component().starts_with("AssetManifest") || ctx.component().is_empty() => {
+        ("", "type")
+            if ctx.component().starts_with("AssetManifest") || ctx.component().is_empty() =>
+        {
             "AssetType"
         }
         (parent, property) => {

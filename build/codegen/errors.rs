@@ -24,9 +24,8 @@ pub(super) fn one_error_type(spec: &mut Value) -> Result<(), String> {
             continue;
         };
         for (status, response) in responses.iter_mut() {
-            let is_error = status == "default"
-                || status.starts_with('4')
-                || status.starts_with('5');
+            let is_error =
+                status == "default" || status.starts_with('4') || status.starts_with('5');
             let Some(response) = response.as_object_mut() else {
                 continue;
             };
@@ -80,13 +79,16 @@ fn strip_empty_schemas(response: &mut serde_json::Map<String, Value>) {
 fn check_shape(schemas: &Value, schema: &Value) -> Result<(), String> {
     let schema = match schema.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
-            let name = super::schema_ref(reference).ok_or(format!("unsupported $ref {reference}"))?;
+            let name =
+                super::schema_ref(reference).ok_or(format!("unsupported $ref {reference}"))?;
             &schemas[name]
         }
         None => schema,
     };
     let Some(properties) = schema["properties"].as_object() else {
-        return Err(format!("error schema is not an object with properties: {schema}"));
+        return Err(format!(
+            "error schema is not an object with properties: {schema}"
+        ));
     };
     for name in properties.keys() {
         if !["statusCode", "error", "message", "attributes"].contains(&name.as_str()) {

@@ -127,25 +127,30 @@ pub fn source(spec: &Value) -> Result<String, String> {
         }
         s.push_str("        }\n    }\n");
     };
-    method("The spec's operationId.", "id", "&'static str", &|op| format!("{:?}", op.id));
+    method("The spec's operationId.", "id", "&'static str", &|op| {
+        format!("{:?}", op.id)
+    });
     method(
         "The generated client's method for it, e.g. `post_v1_testsessions_trigger`.",
         "method_name",
         "&'static str",
         &|op| format!("{:?}", op.method_name),
     );
+    method("The HTTP method.", "method", "reqwest::Method", &|op| {
+        format!("reqwest::Method::{}", op.method)
+    });
     method(
-        "The HTTP method.",
-        "method",
-        "reqwest::Method",
-        &|op| format!("reqwest::Method::{}", op.method),
+        "The path template, e.g. `/v1/test-sessions/{testSessionId}`.",
+        "path",
+        "&'static str",
+        &|op| format!("{:?}", op.path),
     );
-    method("The path template, e.g. `/v1/test-sessions/{testSessionId}`.", "path", "&'static str", &|op| {
-        format!("{:?}", op.path)
-    });
-    method("Whether the spec marks it deprecated.", "deprecated", "bool", &|op| {
-        op.deprecated.to_string()
-    });
+    method(
+        "Whether the spec marks it deprecated.",
+        "deprecated",
+        "bool",
+        &|op| op.deprecated.to_string(),
+    );
     method(
         "Whether sending it a second time can do its work a second time (a trigger): such a request is retried only when the server cannot have received it. A cancel can be repeated safely.",
         "repeat_duplicates",

@@ -1,5 +1,6 @@
 //! The transforms, one at a time, on small documents written for them.
 //! Run by `cargo test -p xtask`, which includes this module.
+#![allow(clippy::unwrap_used)]
 
 use serde_json::{Value, json};
 
@@ -31,7 +32,10 @@ fn the_account_header_is_no_call_argument() {
     );
     super::headers::drop_account_header(&mut spec);
     let params = spec.pointer("/paths/~1v1~1things/get/parameters").unwrap();
-    assert_eq!(params, &json!([{ "name": "limit", "in": "query", "schema": { "type": "integer" } }]));
+    assert_eq!(
+        params,
+        &json!([{ "name": "limit", "in": "query", "schema": { "type": "integer" } }])
+    );
 }
 
 #[test]
@@ -51,17 +55,22 @@ fn every_error_answer_is_api_error_and_an_empty_success_schema_goes() {
     );
     super::errors::one_error_type(&mut spec).unwrap();
     let responses = spec.pointer("/paths/~1v1~1things/get/responses").unwrap();
-    let api_error = json!({ "application/json": { "schema": { "$ref": "#/components/schemas/ApiError" } } });
+    let api_error =
+        json!({ "application/json": { "schema": { "$ref": "#/components/schemas/ApiError" } } });
     for status in ["401", "404", "default"] {
         assert_eq!(responses[status]["content"], api_error, "{status}");
     }
     assert!(responses["204"].get("content").is_none());
     assert_eq!(
-        spec.pointer("/components/schemas/ApiError/required").unwrap(),
+        spec.pointer("/components/schemas/ApiError/required")
+            .unwrap(),
         &json!(["statusCode", "error", "message"])
     );
     super::prune::unreferenced(&mut spec);
-    assert!(spec.pointer("/components/schemas/UnauthorizedError").is_none());
+    assert!(
+        spec.pointer("/components/schemas/UnauthorizedError")
+            .is_none()
+    );
 }
 
 #[test]
@@ -76,7 +85,10 @@ fn an_error_schema_that_carries_more_than_api_error_is_refused() {
         json!({}),
     );
     let error = super::errors::one_error_type(&mut spec).unwrap_err();
-    assert!(error.contains("getV1Things 409") && error.contains("conflictingId"), "{error}");
+    assert!(
+        error.contains("getV1Things 409") && error.contains("conflictingId"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -99,10 +111,14 @@ fn aliases_are_inlined_and_objects_stay_named() {
     let schemas = spec["components"]["schemas"].as_object().unwrap();
     assert_eq!(schemas.keys().collect::<Vec<_>>(), ["Thing"]);
     assert_eq!(
-        spec.pointer("/paths/~1v1~1things/get/responses/200/content/application~1json/schema").unwrap(),
+        spec.pointer("/paths/~1v1~1things/get/responses/200/content/application~1json/schema")
+            .unwrap(),
         &json!({ "type": "array", "items": { "$ref": "#/components/schemas/Thing" } })
     );
-    assert_eq!(schemas["Thing"]["properties"]["kind"], json!({ "type": "string", "enum": ["A", "B"] }));
+    assert_eq!(
+        schemas["Thing"]["properties"]["kind"],
+        json!({ "type": "string", "enum": ["A", "B"] })
+    );
     assert_eq!(
         schemas["Thing"]["properties"]["tags"],
         json!({ "type": "array", "items": { "type": "string" }, "nullable": true }),
@@ -120,9 +136,13 @@ fn a_nullable_component_becomes_a_nullable_property() {
         }),
     );
     super::nullable::move_to_properties(&mut spec);
-    assert!(spec.pointer("/components/schemas/Detail/nullable").is_none());
+    assert!(
+        spec.pointer("/components/schemas/Detail/nullable")
+            .is_none()
+    );
     assert_eq!(
-        spec.pointer("/components/schemas/Result/properties/detail").unwrap(),
+        spec.pointer("/components/schemas/Result/properties/detail")
+            .unwrap(),
         &json!({ "allOf": [{ "$ref": "#/components/schemas/Detail" }], "nullable": true })
     );
 }
@@ -142,15 +162,25 @@ fn enums_become_open_null_stands_for_nullable_and_unknown_names_are_refused() {
     assert_eq!(enums["RunSource"], ["TRIGGER_API"]);
     let props = &spec["components"]["schemas"]["CheckSessionsV2CheckSession"]["properties"];
     assert_eq!(props["runSource"]["nullable"], true);
-    assert_eq!(props["runSource"]["x-rust-type"]["path"], "checkly::types::RunSource");
-    assert_eq!(props["name"], json!({ "type": "string" }), "length limits are the validator's");
+    assert_eq!(
+        props["runSource"]["x-rust-type"]["path"],
+        "checkly::types::RunSource"
+    );
+    assert_eq!(
+        props["name"],
+        json!({ "type": "string" }),
+        "length limits are the validator's"
+    );
 
     let mut unknown = doc(
         json!({}),
         json!({ "Thing": { "type": "object", "properties": { "flavour": { "type": "string", "enum": ["X"] } } } }),
     );
     let error = super::enums::open(&mut unknown).unwrap_err();
-    assert!(error.contains("`.flavour`") && error.contains("enums::name"), "{error}");
+    assert!(
+        error.contains("`.flavour`") && error.contains("enums::name"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -181,7 +211,8 @@ fn number_query_parameters_become_integers() {
     );
     super::query::whole_numbers(&mut spec);
     assert_eq!(
-        spec.pointer("/paths/~1v1~1things/get/parameters/0/schema").unwrap(),
+        spec.pointer("/paths/~1v1~1things/get/parameters/0/schema")
+            .unwrap(),
         &json!({ "type": "integer", "minimum": 0 })
     );
 }
@@ -203,7 +234,13 @@ fn the_operation_table_knows_method_path_and_what_repeats() {
     assert!(!row("getV1ThingsId").repeat_duplicates);
     assert!(row("getV1ThingsId").deprecated);
     assert_eq!(row("getV1ThingsId").method_name, "get_v1_things_id");
-    assert_eq!(row("postV1ThingsThingidCancel").variant, "PostV1ThingsThingidCancel");
+    assert_eq!(
+        row("postV1ThingsThingidCancel").variant,
+        "PostV1ThingsThingidCancel"
+    );
     let source = super::operations::source(&spec).unwrap();
-    assert!(source.contains("Operation::GetV1ThingsId => \"/v1/things/{id}\","), "{source}");
+    assert!(
+        source.contains("Operation::GetV1ThingsId => \"/v1/things/{id}\","),
+        "{source}"
+    );
 }

@@ -86,14 +86,15 @@ impl Client {
     }
 
     async fn fetch_asset(&self, url: &str) -> Result<reqwest::Response> {
-        let url = reqwest::Url::parse(url).map_err(|e| Error::InvalidRequest(format!(
-            "asset URL {url:?} is not a URL: {e}"
-        )))?;
-        let own = reqwest::Url::parse(self.base_url())
-            .is_ok_and(|base| base.origin() == url.origin());
+        let url = reqwest::Url::parse(url)
+            .map_err(|e| Error::InvalidRequest(format!("asset URL {url:?} is not a URL: {e}")))?;
+        let own =
+            reqwest::Url::parse(self.base_url()).is_ok_and(|base| base.origin() == url.origin());
         let mut request = reqwest::Request::new(reqwest::Method::GET, url);
         if own {
-            self.state().authorize(request.headers_mut()).map_err(Error::Hook)?;
+            self.state()
+                .authorize(request.headers_mut())
+                .map_err(Error::Hook)?;
         }
         let response = crate::retry::execute(self.http(), &self.state().retry, request, true)
             .await

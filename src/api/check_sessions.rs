@@ -115,7 +115,9 @@ impl Client {
 
     /// Starts one check session per matching check on the v1 endpoint
     /// (`POST /v1/check-sessions/trigger`).
-    #[deprecated(note = "Checkly deprecates the v1 check-session trigger: use `trigger_check_sessions_v2`")]
+    #[deprecated(
+        note = "Checkly deprecates the v1 check-session trigger: use `trigger_check_sessions_v2`"
+    )]
     pub async fn trigger_check_sessions(
         &self,
         request: &TriggerCheckSessionRequestPayload,
@@ -132,7 +134,9 @@ impl Client {
 
     /// A check session as it is now, on the v1 endpoint
     /// (`GET /v1/check-sessions/{id}`).
-    #[deprecated(note = "Checkly deprecates the v1 check-session retrieve: use `get_check_session_v2`")]
+    #[deprecated(
+        note = "Checkly deprecates the v1 check-session retrieve: use `get_check_session_v2`"
+    )]
     pub async fn get_check_session(&self, id: Uuid) -> Result<FindOneCheckSessionResponse> {
         call(
             self.generated()

@@ -40,7 +40,13 @@ fn each_version_generates_and_the_generated_api_follows_the_upgrade() {
     assert_eq!(v1.yaml, trimmed("v1").yaml);
     // No prose of upstream's survives, and the dangling ref outside the subset is gone.
     for text in [&v1.yaml, &v2.yaml] {
-        for prose in ["Upstream", "prose", "Bad Token", "ChecksV1DnsRequestPatch", "patchV1ChecksId"] {
+        for prose in [
+            "Upstream",
+            "prose",
+            "Bad Token",
+            "ChecksV1DnsRequestPatch",
+            "patchV1ChecksId",
+        ] {
             assert!(!text.contains(prose), "{prose} survived:\n{text}");
         }
     }
@@ -53,8 +59,14 @@ fn each_version_generates_and_the_generated_api_follows_the_upgrade() {
     let removed: Vec<_> = old_api.iter().filter(|l| !new_api.contains(l)).collect();
     let has = |lines: &[&String], needle: &str| lines.iter().any(|l| l.contains(needle));
     assert!(has(&added, "pub error_group_ids:"), "new field: {added:#?}");
-    assert!(has(&added, "pub fn post_v1_testsessions_testsessionid_cancel"), "new operation: {added:#?}");
-    assert!(has(&removed, "pub legacy_score:"), "removed field: {removed:#?}");
+    assert!(
+        has(&added, "pub fn post_v1_testsessions_testsessionid_cancel"),
+        "new operation: {added:#?}"
+    );
+    assert!(
+        has(&removed, "pub legacy_score:"),
+        "removed field: {removed:#?}"
+    );
 
     // The per-status error schemas became one ApiError; the account header is no argument.
     for generated in [&old.client, &new.client] {
@@ -64,11 +76,23 @@ fn each_version_generates_and_the_generated_api_follows_the_upgrade() {
     }
     // The new enum value shows in the open enum.
     assert!(!old.open_enums.contains("\"CANCELLED\""));
-    assert!(new.open_enums.contains("Cancelled = \"CANCELLED\""), "{}", new.open_enums);
+    assert!(
+        new.open_enums.contains("Cancelled = \"CANCELLED\""),
+        "{}",
+        new.open_enums
+    );
     // The operation table grows, and the deprecation shows.
-    assert!(!old.operations.contains("PostV1TestsessionsTestsessionidCancel"));
-    assert!(new.operations.contains("PostV1TestsessionsTestsessionidCancel"));
-    assert!(new.operations.contains("`GET /v1/test-sessions/{testSessionId}` (`getV1TestsessionsTestsessionid`), deprecated."));
+    assert!(
+        !old.operations
+            .contains("PostV1TestsessionsTestsessionidCancel")
+    );
+    assert!(
+        new.operations
+            .contains("PostV1TestsessionsTestsessionidCancel")
+    );
+    assert!(new.operations.contains(
+        "`GET /v1/test-sessions/{testSessionId}` (`getV1TestsessionsTestsessionid`), deprecated."
+    ));
 }
 
 #[test]
