@@ -72,7 +72,10 @@ async fn every_declared_error_status_is_mapped() {
                 .trigger_check_sessions_v2(&CheckSessionsV2TriggerRequest::default())
                 .await
                 .unwrap_err(),
-            client.get_check_session_v2(check_session).await.unwrap_err(),
+            client
+                .get_check_session_v2(check_session)
+                .await
+                .unwrap_err(),
             client
                 .await_check_session_completion_v2(check_session, None)
                 .await

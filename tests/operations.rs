@@ -316,7 +316,9 @@ async fn v2_check_sessions_trigger_get_and_await() {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path(format!("/v2/check-sessions/{CHECK_SESSION_ID}/completion")))
+        .and(path(format!(
+            "/v2/check-sessions/{CHECK_SESSION_ID}/completion"
+        )))
         .and(query_param("maxWaitSeconds", "7"))
         .respond_with(ResponseTemplate::new(200).set_body_json(check_session("DEGRADED")))
         .expect(1)
@@ -332,8 +334,14 @@ async fn v2_check_sessions_trigger_get_and_await() {
     };
     let started = client.trigger_check_sessions_v2(&request).await.unwrap();
     assert_eq!(started.sessions[0].check_session_id, id(CHECK_SESSION_ID));
-    assert_eq!(started.sessions[0].run_source, checkly::types::RunSource::TriggerApi);
-    let now = client.get_check_session_v2(id(CHECK_SESSION_ID)).await.unwrap();
+    assert_eq!(
+        started.sessions[0].run_source,
+        checkly::types::RunSource::TriggerApi
+    );
+    let now = client
+        .get_check_session_v2(id(CHECK_SESSION_ID))
+        .await
+        .unwrap();
     assert_eq!(now.status, checkly::types::CheckSessionStatus::Progress);
     assert!(!now.results[0].is_cancelled);
     let done = client
@@ -345,7 +353,12 @@ async fn v2_check_sessions_trigger_get_and_await() {
         .await_check_session_completion_v2(id(CHECK_SESSION_ID), Some(31))
         .await
         .unwrap_err();
-    assert!(too_long.to_string().contains("`maxWaitSeconds` must be at most 30"), "{too_long}");
+    assert!(
+        too_long
+            .to_string()
+            .contains("`maxWaitSeconds` must be at most 30"),
+        "{too_long}"
+    );
     for request in server.received_requests().await.unwrap() {
         assert_auth(&request);
     }
@@ -355,7 +368,9 @@ async fn v2_check_sessions_trigger_get_and_await() {
 async fn cancel_check_session_sends_the_sequence_ids() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .and(path(format!("/v1/check-sessions/{CHECK_SESSION_ID}/cancel")))
+        .and(path(format!(
+            "/v1/check-sessions/{CHECK_SESSION_ID}/cancel"
+        )))
         .and(body_json(json!({"sequenceId": [RESULT_ID]})))
         .respond_with(ResponseTemplate::new(204))
         .expect(1)
@@ -394,7 +409,9 @@ async fn result_detail_decodes_the_check_kind() {
         detail[key] = value.clone();
     }
     Mock::given(method("GET"))
-        .and(path(format!("/v1/test-sessions/{SESSION_ID}/results/{RESULT_ID}")))
+        .and(path(format!(
+            "/v1/test-sessions/{SESSION_ID}/results/{RESULT_ID}"
+        )))
         .respond_with(ResponseTemplate::new(200).set_body_json(detail))
         .expect(1)
         .mount(&server)
@@ -404,9 +421,15 @@ async fn result_detail_decodes_the_check_kind() {
         .await
         .unwrap();
     let api = detail.api_check_result.unwrap();
-    assert_eq!(api.request_error.as_deref(), Some("connect ECONNREFUSED 10.0.0.1:443"));
+    assert_eq!(
+        api.request_error.as_deref(),
+        Some("connect ECONNREFUSED 10.0.0.1:443")
+    );
     assert_eq!(api.assertions.unwrap()[0]["actual"], "503");
-    assert_eq!(api.extra["somethingNew"], true, "open objects keep unknown fields");
+    assert_eq!(
+        api.extra["somethingNew"], true,
+        "open objects keep unknown fields"
+    );
     assert!(detail.browser_check_result.is_none());
     assert_eq!(detail.attempts, 2);
     assert_auth(&only_request(&server).await);
@@ -423,9 +446,12 @@ fn asset(server: &MockServer, name: &str, kind: &str) -> serde_json::Value {
 #[tokio::test]
 async fn list_result_assets_sends_the_filters() {
     let server = MockServer::start().await;
-    let manifest = json!({"assets": [asset(&server, "shot.png", "screenshot")], "truncated": false});
+    let manifest =
+        json!({"assets": [asset(&server, "shot.png", "screenshot")], "truncated": false});
     Mock::given(method("GET"))
-        .and(path(format!("/v1/test-sessions/{SESSION_ID}/results/{RESULT_ID}/assets")))
+        .and(path(format!(
+            "/v1/test-sessions/{SESSION_ID}/results/{RESULT_ID}/assets"
+        )))
         .and(query_param("name", "*.png"))
         .respond_with(ResponseTemplate::new(200).set_body_json(manifest))
         .expect(1)
@@ -455,7 +481,11 @@ async fn list_result_assets_sends_the_filters() {
         .send()
         .await
         .unwrap_err();
-    assert!(long.to_string().contains("`name` must be at most 200 characters"), "{long}");
+    assert!(
+        long.to_string()
+            .contains("`name` must be at most 200 characters"),
+        "{long}"
+    );
 }
 
 #[tokio::test]
@@ -486,10 +516,16 @@ async fn download_asset_streams_with_credentials_only_to_the_api_origin() {
         serde_json::from_value(asset(&other, "shot.png", "screenshot")).unwrap();
     let dir = std::env::temp_dir().join(format!("checkly-assets-{}", std::process::id()));
     let file = dir.join("nested/shot.png");
-    client.download_asset_to_file(&foreign, &file).await.unwrap();
+    client
+        .download_asset_to_file(&foreign, &file)
+        .await
+        .unwrap();
     assert_eq!(std::fs::read(&file).unwrap(), b"elsewhere");
     let seen = only_request(&other).await;
-    assert!(seen.headers.get("authorization").is_none(), "no API key to another host");
+    assert!(
+        seen.headers.get("authorization").is_none(),
+        "no API key to another host"
+    );
     assert!(seen.headers.get("x-checkly-account").is_none());
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -498,7 +534,11 @@ async fn download_asset_streams_with_credentials_only_to_the_api_origin() {
 async fn a_failed_download_is_a_typed_error_and_leaves_no_file() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(api_error(404, "Not Found", "no such asset")))
+        .respond_with(ResponseTemplate::new(404).set_body_json(api_error(
+            404,
+            "Not Found",
+            "no such asset",
+        )))
         .mount(&server)
         .await;
     let entry: checkly::types::AssetManifestEntry =
@@ -543,7 +583,9 @@ async fn error_groups_get_and_list_every_page() {
             .await;
     }
     Mock::given(method("GET"))
-        .and(path("/v1/test-session-error-groups/00000000-0000-4000-8000-000000000007"))
+        .and(path(
+            "/v1/test-session-error-groups/00000000-0000-4000-8000-000000000007",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(error_group(7)))
         .expect(1)
         .mount(&server)
@@ -564,6 +606,14 @@ async fn error_groups_get_and_list_every_page() {
         .await
         .unwrap();
     assert_eq!(one.cleaned_error_message, "Timeout exceeded");
-    let zero = client.list_error_groups().limit(0).send().await.unwrap_err();
-    assert!(zero.to_string().contains("`limit` must be at least 1"), "{zero}");
+    let zero = client
+        .list_error_groups()
+        .limit(0)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        zero.to_string().contains("`limit` must be at least 1"),
+        "{zero}"
+    );
 }

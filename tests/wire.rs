@@ -123,7 +123,8 @@ fn unknown_enum_values_and_fields_decode_and_are_kept() {
     body["status"] = json!("QUEUED");
     body["results"][0]["checkType"] = json!("QUANTUM");
     body["results"][0]["resultType"] = json!("SCHEDULED");
-    body["metadata"] = json!({"environment": "prod", "github": {"reporting": true, "runId": "42", "newKey": 1}});
+    body["metadata"] =
+        json!({"environment": "prod", "github": {"reporting": true, "runId": "42", "newKey": 1}});
     body["someFutureField"] = json!({"nested": true});
     let session: FindOneTestSessionResponse = serde_json::from_value(body).unwrap();
     assert_eq!(session.status, TestSessionStatus::Unknown("QUEUED".into()));
