@@ -6,6 +6,7 @@ use std::fmt;
 
 use progenitor_client::ClientInfo;
 use serde_json::{Map, Value, json};
+use uuid::Uuid;
 
 use crate::generated;
 
@@ -62,4 +63,20 @@ pub(crate) fn max_wait_param(seconds: Option<u32>) -> Map<String, Value> {
         params.insert("maxWaitSeconds".into(), json!(seconds));
     }
     params
+}
+
+/// The `sequenceId` list of a cancel (`None`: everything still running),
+/// validated in its wire form first, so that `Some(vec![])` fails rather
+/// than turning into "cancel everything" (the generated type omits an empty
+/// list).
+pub(crate) fn cancel_ids(
+    operation: crate::Operation,
+    ids: Option<Vec<Uuid>>,
+) -> crate::Result<Vec<Uuid>> {
+    let wire = match &ids {
+        Some(ids) => json!({ "sequenceId": ids }),
+        None => json!({}),
+    };
+    crate::validate::body(operation, &wire)?;
+    Ok(ids.unwrap_or_default())
 }

@@ -16,13 +16,15 @@ use futures::future::BoxFuture;
 use futures::stream::{BoxStream, FuturesUnordered, StreamExt};
 use uuid::Uuid;
 
-use crate::client::Client;
+use crate::Operation;
+use crate::client::{Client, max_wait_param};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, Result};
 use crate::types::{
     AwaitCheckSessionCompletionResponse, AwaitTestSessionCompletionResponse,
     CheckSessionsV2CompletionResponse,
 };
+use crate::validate;
 
 /// The longest `maxWaitSeconds` the API accepts.
 pub const MAX_POLL_SECONDS: u32 = 30;
@@ -43,7 +45,8 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn wait_for_test_session(&self, id: Uuid) -> Waiter<AwaitTestSessionCompletionResponse> {
-        Waiter::new(self, id, |client, id, seconds| {
+        let operation = Operation::GetV1TestsessionsTestsessionidCompletion;
+        Waiter::new(self, id, operation, |client, id, seconds| {
             Box::pin(async move {
                 client
                     .await_test_session_completion(id, Some(seconds))
@@ -55,7 +58,8 @@ impl Client {
     /// Waits for a check session to finish (v2); see
     /// [`Client::wait_for_test_session`].
     pub fn wait_for_check_session_v2(&self, id: Uuid) -> Waiter<CheckSessionsV2CompletionResponse> {
-        Waiter::new(self, id, |client, id, seconds| {
+        let operation = Operation::GetV2ChecksessionsChecksessionidCompletion;
+        Waiter::new(self, id, operation, |client, id, seconds| {
             Box::pin(async move {
                 client
                     .await_check_session_completion_v2(id, Some(seconds))
@@ -70,7 +74,8 @@ impl Client {
     )]
     #[allow(deprecated)]
     pub fn wait_for_check_session(&self, id: Uuid) -> Waiter<AwaitCheckSessionCompletionResponse> {
-        Waiter::new(self, id, |client, id, seconds| {
+        let operation = Operation::GetV1ChecksessionsChecksessionidCompletion;
+        Waiter::new(self, id, operation, |client, id, seconds| {
             Box::pin(async move {
                 client
                     .await_check_session_completion(id, Some(seconds))
@@ -158,6 +163,7 @@ impl WaitMany {
 pub struct Waiter<T> {
     client: Client,
     id: Uuid,
+    operation: Operation,
     poll: Poll<T>,
     poll_seconds: u32,
     clock: Arc<dyn Clock>,
@@ -185,10 +191,11 @@ pub struct Waited<T> {
 }
 
 impl<T> Waiter<T> {
-    fn new(client: &Client, id: Uuid, poll: Poll<T>) -> Self {
+    fn new(client: &Client, id: Uuid, operation: Operation, poll: Poll<T>) -> Self {
         Self {
             client: client.clone(),
             id,
+            operation,
             poll,
             poll_seconds: MAX_POLL_SECONDS,
             clock: Arc::new(SystemClock::default()),
@@ -213,6 +220,8 @@ impl<T> Waiter<T> {
     /// least once, even when `max` is zero. The limit is checked between
     /// polls: one poll (with its own retries) may end after it.
     pub async fn wait(self, max: Duration) -> Result<Waited<T>> {
+        // The setting as given, before it is shortened to the time left.
+        validate::query(self.operation, &max_wait_param(Some(self.poll_seconds)))?;
         let start = self.clock.now();
         let mut polls = 0;
         loop {

@@ -336,7 +336,7 @@ async fn v2_check_sessions_trigger_get_and_await() {
     assert_eq!(started.sessions[0].check_session_id, id(CHECK_SESSION_ID));
     assert_eq!(
         started.sessions[0].run_source,
-        checkly::types::RunSource::TriggerApi
+        Some(checkly::types::RunSource::TriggerApi)
     );
     let now = client
         .get_check_session_v2(id(CHECK_SESSION_ID))

@@ -100,9 +100,17 @@ fn walk(node: &mut Value, ctx: &mut Ctx, enums: &mut Enums) -> Result<(), String
                     merge(enums.entry(name).or_default(), values);
                     let nullable = map.get("nullable") == Some(&Value::Bool(true)) || has_null;
                     map.clear();
-                    map.insert("x-rust-type".into(), super::rust_type(name));
                     if nullable {
+                        // typify ignores `nullable` beside `x-rust-type`; on an
+                        // `allOf` of it, it gives `Option` (a required field
+                        // that may be null).
+                        map.insert(
+                            "allOf".into(),
+                            json!([{ "x-rust-type": super::rust_type(name) }]),
+                        );
                         map.insert("nullable".into(), Value::Bool(true));
+                    } else {
+                        map.insert("x-rust-type".into(), super::rust_type(name));
                     }
                     return Ok(());
                 }

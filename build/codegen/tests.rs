@@ -163,7 +163,7 @@ fn enums_become_open_null_stands_for_nullable_and_unknown_names_are_refused() {
     let props = &spec["components"]["schemas"]["CheckSessionsV2CheckSession"]["properties"];
     assert_eq!(props["runSource"]["nullable"], true);
     assert_eq!(
-        props["runSource"]["x-rust-type"]["path"],
+        props["runSource"]["allOf"][0]["x-rust-type"]["path"],
         "checkly::types::RunSource"
     );
     assert_eq!(

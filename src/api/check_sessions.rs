@@ -2,12 +2,11 @@
 //! on v2 and on the v1 endpoints that Checkly now marks deprecated. Waiting
 //! is in `crate::wait`.
 
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::Operation;
 use crate::call::call;
-use crate::client::{Client, max_wait_param};
+use crate::client::{Client, cancel_ids, max_wait_param};
 use crate::error::Result;
 use crate::types::{
     AwaitCheckSessionCompletionResponse, CheckSessionsV1CancelRequest,
@@ -95,13 +94,11 @@ impl Client {
         id: Uuid,
         sequence_ids: Option<Vec<Uuid>>,
     ) -> Result<()> {
-        let wire = match &sequence_ids {
-            Some(ids) => json!({ "sequenceId": ids }),
-            None => json!({}),
-        };
-        validate::body(Operation::PostV1ChecksessionsChecksessionidCancel, &wire)?;
         let body = CheckSessionsV1CancelRequest {
-            sequence_id: sequence_ids.unwrap_or_default(),
+            sequence_id: cancel_ids(
+                Operation::PostV1ChecksessionsChecksessionidCancel,
+                sequence_ids,
+            )?,
         };
         call(
             self.generated()

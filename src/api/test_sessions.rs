@@ -1,12 +1,11 @@
 //! Test sessions: trigger, retrieve, one completion long poll, cancel.
 //! Listing is in `crate::pagination`, waiting in `crate::wait`.
 
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::Operation;
 use crate::call::call;
-use crate::client::{Client, max_wait_param};
+use crate::client::{Client, cancel_ids, max_wait_param};
 use crate::error::Result;
 use crate::types::{
     AwaitTestSessionCompletionResponse, FindOneTestSessionResponse, TestSessionsV1CancelRequest,
@@ -89,13 +88,11 @@ impl Client {
     ) -> Result<()> {
         // Validate the wire form first: `Some(vec![])` must fail, not turn into
         // "cancel everything" (the generated type omits an empty list).
-        let wire = match &sequence_ids {
-            Some(ids) => json!({ "sequenceId": ids }),
-            None => json!({}),
-        };
-        validate::body(Operation::PostV1TestsessionsTestsessionidCancel, &wire)?;
         let body = TestSessionsV1CancelRequest {
-            sequence_id: sequence_ids.unwrap_or_default(),
+            sequence_id: cancel_ids(
+                Operation::PostV1TestsessionsTestsessionidCancel,
+                sequence_ids,
+            )?,
         };
         call(
             self.generated()
