@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use uuid::Uuid;
 
-use crate::parse::{TagGroup, parse_retry_strategy, parse_speed, parse_tag_group, parse_time};
+#[cfg(feature = "demo")]
+use crate::parse::parse_speed;
+use crate::parse::{TagGroup, parse_retry_strategy, parse_tag_group, parse_time};
 use checkly::types::RetryStrategy;
 
 /// Trigger, follow and gate on Checkly test sessions.
@@ -21,6 +23,11 @@ use checkly::types::RetryStrategy;
     version,
     propagate_version = true,
     verbatim_doc_comment
+)]
+#[cfg_attr(
+    not(feature = "demo"),
+    command(long_about = "Trigger, follow and gate on Checkly test sessions.\n\n\
+        Credentials come from --api-key/--account-id or CHECKLY_API_KEY/CHECKLY_ACCOUNT_ID.")
 )]
 pub struct Cli {
     /// Flags every command takes.
@@ -84,10 +91,17 @@ pub enum Command {
     /// flow against it with the mock's credentials (--api-key, --account-id and --api-url are
     /// ignored). Demo tags: production (all pass), failing, flaky (passes with --retries 1),
     /// degraded, slow, staging, api, browser.
+    #[cfg(feature = "demo")]
     #[command(verbatim_doc_comment)]
     Demo(DemoArgs),
     /// Serve the bundled mock API in the foreground
-    Mock(MockArgs),
+    //
+    // Its flags are the `checkly-mock` binary's (one definition, `checkly_mock::MockArgs`),
+    // but for --api-key and --account-id, which are the client's: the mock keeps its default
+    // credentials and prints them.
+    #[cfg(feature = "demo")]
+    #[command(after_help = checkly_mock::MOCK_AFTER_HELP)]
+    Mock(checkly_mock::MockArgs),
 }
 
 /// The reporters of `trigger`.
@@ -420,6 +434,7 @@ pub struct CheckWaitArgs {
 }
 
 /// Flags of `demo`: those of `trigger`, plus the mock's speed.
+#[cfg(feature = "demo")]
 #[derive(Debug, Clone, Args)]
 pub struct DemoArgs {
     /// How much faster than real time the mock runs checks
@@ -428,20 +443,6 @@ pub struct DemoArgs {
     /// The trigger flags
     #[command(flatten)]
     pub trigger: TriggerArgs,
-}
-
-/// Flags of `mock`.
-#[derive(Debug, Clone, Args)]
-pub struct MockArgs {
-    /// Port to listen on, on 127.0.0.1 (0 picks a free one)
-    #[arg(long, short = 'p', value_name = "PORT", default_value_t = 4010)]
-    pub port: u16,
-    /// How much faster than real time checks run
-    #[arg(long, value_name = "FACTOR", default_value_t = 1.0, value_parser = parse_speed)]
-    pub speed: f64,
-    /// Finished test sessions to seed the history with
-    #[arg(long, value_name = "N")]
-    pub history: Option<usize>,
 }
 
 #[cfg(test)]

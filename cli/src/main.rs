@@ -62,7 +62,9 @@ async fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Trigger(args) => commands::trigger::run(&global, args).await,
         Command::TestSessions(command) => commands::test_sessions::run(&global, command).await,
         Command::CheckSessions(command) => commands::check_sessions::run(&global, command).await,
+        #[cfg(feature = "demo")]
         Command::Demo(args) => commands::demo::run(&global, args).await,
+        #[cfg(feature = "demo")]
         Command::Mock(args) => commands::mock::run(&global, args).await,
     }
 }

@@ -267,6 +267,7 @@ pub fn retries_shorthand(retries: u32) -> Option<RetryStrategy> {
 }
 
 /// Parses a speed factor: a finite number greater than 0.
+#[cfg(feature = "demo")]
 pub fn parse_speed(value: &str) -> Result<f64, String> {
     match value.trim().parse::<f64>() {
         Ok(speed) if speed.is_finite() && speed > 0.0 => Ok(speed),

@@ -183,7 +183,9 @@ mod validation;
 mod wire;
 
 pub use catalog::{Behaviour, Catalog, CheckDef};
-pub use config::{DEFAULT_ACCOUNT_ID, DEFAULT_API_KEY, MockConfig};
+pub use config::{
+    DEFAULT_ACCOUNT_ID, DEFAULT_API_KEY, MOCK_AFTER_HELP, MockArgs, MockConfig, MockCredentialArgs,
+};
 pub use error::ApiError;
 pub use faults::{FaultKind, FaultRule};
 pub use server::MockServer;

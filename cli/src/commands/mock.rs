@@ -1,22 +1,20 @@
 //! `checkly mock`: serve the bundled mock API in the foreground until Ctrl+C.
-
-use std::net::{Ipv4Addr, SocketAddr};
+//!
+//! The flags are `checkly_mock::MockArgs`, the same struct the `checkly-mock`
+//! binary flattens; the credentials are the mock's defaults.
 
 use anyhow::Context;
-use checkly_mock::{MockConfig, MockServer};
+use checkly_mock::{MockArgs, MockServer};
 
-use crate::cli::{GlobalArgs, MockArgs};
+use crate::cli::GlobalArgs;
 use crate::error::Exit;
 use crate::print::Printer;
 
 /// Runs `mock`: prints the URL and the variables to export, then serves.
 pub async fn run(global: &GlobalArgs, args: MockArgs) -> anyhow::Result<Exit> {
     let printer = Printer::new(global.verbose);
-    let mut config = MockConfig::default().with_speed(args.speed);
-    if let Some(history) = args.history {
-        config = config.with_history(history);
-    }
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
+    let config = args.config().map_err(anyhow::Error::msg)?;
+    let addr = args.addr().await.map_err(anyhow::Error::msg)?;
     let server = MockServer::bind(config, addr)
         .await
         .with_context(|| format!("could not serve the mock API on {addr}"))?;

@@ -2,7 +2,9 @@
 //! that [`crate::error::classify`] turns into one.
 
 pub mod check_sessions;
+#[cfg(feature = "demo")]
 pub mod demo;
+#[cfg(feature = "demo")]
 pub mod mock;
 pub mod test_sessions;
 pub mod trigger;
