@@ -95,7 +95,7 @@ Fault SPEC syntax:  [METHOD:]PATH-PREFIX=KIND[xTIMES]
     drop                             close the connection without answering
     truncated                        send half of a JSON body, then close the connection
     not-json                         answer <html>oops</html> as text/html
-    unknown-enum                     answer normally, with checkType \"GRPC\" and unknown fields added
+    unknown-enum                     answer normally, with checkType \"QUANTUM\" and unknown fields added
   METHOD is optional (any method when omitted or *); PATH-PREFIX matches every path starting with it;
   xTIMES limits the rule to the next TIMES matching requests (omitted or x0: every request).
   Examples:
