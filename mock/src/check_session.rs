@@ -156,62 +156,10 @@ impl CheckSessionRecord {
         )
     }
 
-    /// The session at `t`; `with_results` adds `results` (retrieve, completion).
-    pub fn render(&self, t: u64, account_id: &str, with_results: bool) -> wire::CheckSession {
-        let done = self.is_done(t);
-        let end = self.end_ms();
-        let link = self.link(account_id);
-        let results = with_results.then(|| {
-            self.chains
-                .iter()
-                .flat_map(|chain| {
-                    chain
-                        .results(t)
-                        .into_iter()
-                        .map(|r| wire::CheckSessionResult {
-                            check_result_id: r.id,
-                            check_result_link: format!("{link}/results/{}", r.id),
-                            check_id: self.check_id,
-                            check_type: self.check_type.clone(),
-                            name: self.check_name.clone(),
-                            run_location: chain.location.clone(),
-                            result_type: match r.result_type {
-                                ResultType::Pending => None,
-                                other => Some(other.as_str()),
-                            },
-                            has_errors: r.failed(),
-                            has_failures: r.failed(),
-                            is_degraded: r.degraded,
-                            is_cancelled: r.status == ResultStatus::Cancelled,
-                            aborted: r.status == ResultStatus::Cancelled,
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .collect()
-        });
-        wire::CheckSession {
-            check_session_id: self.id,
-            check_session_link: link,
-            check_id: self.check_id,
-            check_type: self.check_type.clone(),
-            name: self.check_name.clone(),
-            status: self.status(t),
-            started_at: timestamp(self.created),
-            stopped_at: done.then(|| timestamp(wall_at(self.created, end))),
-            time_elapsed: if done { end } else { t },
-            run_locations: CHECK_SESSION_LOCATIONS
-                .iter()
-                .map(|l| (*l).to_owned())
-                .collect(),
-            run_source: self.run_source.map(str::to_owned),
-            results,
-        }
-    }
-
-    /// The session as the v2 routes show it at `t`; `with_results` adds
+    /// The session at `t`, as v1 and v2 both show it; `with_results` adds
     /// `results` (retrieve, completion), whose running results have a null
     /// `resultType`.
-    pub fn render_v2(&self, t: u64, account_id: &str, with_results: bool) -> wire::CheckSessionV2 {
+    pub fn render(&self, t: u64, account_id: &str, with_results: bool) -> wire::CheckSession {
         let done = self.is_done(t);
         let end = self.end_ms();
         let link = self.link(account_id);
@@ -223,7 +171,7 @@ impl CheckSessionRecord {
                     chain
                         .results(t)
                         .into_iter()
-                        .map(|r| wire::CheckResultV2 {
+                        .map(|r| wire::CheckSessionResult {
                             check_result_id: r.id,
                             check_result_link: format!("{link}/results/{}", r.id),
                             check_id: self.check_id,
@@ -247,7 +195,7 @@ impl CheckSessionRecord {
                 })
                 .collect()
         });
-        wire::CheckSessionV2 {
+        wire::CheckSession {
             check_session_id: self.id,
             check_session_link: link,
             check_id: self.check_id,
@@ -309,13 +257,13 @@ mod tests {
     #[test]
     fn cancel_and_v2_shape() {
         let mut s = start(8);
-        let running = s.render_v2(10, "a", true);
+        let running = s.render(10, "a", true);
         let results = running.results.expect("results");
         assert!(results.iter().all(|r| r.result_type.is_none()));
         assert_eq!(s.cancel(10, None), 2);
         assert!(s.is_done(10));
         assert_eq!(s.status(10), "CANCELLED");
-        let done = s.render_v2(10, "a", true);
+        let done = s.render(10, "a", true);
         assert!(done.stopped_at.is_some());
         let results = done.results.expect("results");
         assert!(

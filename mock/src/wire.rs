@@ -117,50 +117,6 @@ pub(crate) struct ListResponse {
     pub next_id: Option<String>,
 }
 
-/// `CheckSessionResult`.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CheckSessionResult {
-    pub check_result_id: Uuid,
-    pub check_result_link: String,
-    pub check_id: Uuid,
-    pub check_type: String,
-    pub name: String,
-    pub run_location: String,
-    /// `null` while the run is going: v1 knows FINAL, ATTEMPT and ALL only.
-    pub result_type: Option<&'static str>,
-    pub has_errors: bool,
-    pub has_failures: bool,
-    pub is_degraded: bool,
-    pub is_cancelled: bool,
-    pub aborted: bool,
-}
-
-/// `CheckSession`, with `results` for retrieve and completion.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct CheckSession {
-    pub check_session_id: Uuid,
-    pub check_session_link: String,
-    pub check_id: Uuid,
-    pub check_type: String,
-    pub name: String,
-    pub status: &'static str,
-    pub started_at: String,
-    pub stopped_at: Option<String>,
-    pub time_elapsed: u64,
-    pub run_locations: Vec<String>,
-    pub run_source: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<CheckSessionResult>>,
-}
-
-/// `TriggerCheckSessionsResponse`.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct TriggerCheckSessionsResponse {
-    pub sessions: Vec<CheckSession>,
-}
-
 /// `FindOneTestSessionResultResponse`: a result with everything known of it.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -250,10 +206,11 @@ pub(crate) struct ErrorGroup {
     pub root_cause_analyses: Vec<serde_json::Value>,
 }
 
-/// `CheckSessionsV2CheckResult`.
+/// A check session's result: `CheckSessionsV2CheckResult`, and v1's
+/// `CheckSessionConciseCheckResult`, which declares the same fields.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct CheckResultV2 {
+pub(crate) struct CheckSessionResult {
     pub check_result_id: Uuid,
     pub check_result_link: String,
     pub check_id: Uuid,
@@ -272,11 +229,11 @@ pub(crate) struct CheckResultV2 {
     pub stopped_at: Option<String>,
 }
 
-/// `CheckSessionsV2CheckSession`, with `results` for `CheckSessionsV2FindOneResponse`
-/// and `CheckSessionsV2CompletionResponse`.
+/// A check session: `CheckSessionsV2CheckSession` and v1's `CheckSession`
+/// (the same fields), with `results` for retrieve and completion.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct CheckSessionV2 {
+pub(crate) struct CheckSession {
     pub check_session_id: Uuid,
     pub check_session_link: String,
     pub check_id: Uuid,
@@ -289,11 +246,11 @@ pub(crate) struct CheckSessionV2 {
     pub run_locations: Vec<String>,
     pub run_source: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub results: Option<Vec<CheckResultV2>>,
+    pub results: Option<Vec<CheckSessionResult>>,
 }
 
-/// `CheckSessionsV2TriggerResponse`.
+/// `TriggerCheckSessionResponse` (v1) and `CheckSessionsV2TriggerResponse`.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct TriggerCheckSessionsV2Response {
-    pub sessions: Vec<CheckSessionV2>,
+pub(crate) struct TriggerCheckSessionsResponse {
+    pub sessions: Vec<CheckSession>,
 }

@@ -21,7 +21,7 @@ use crate::matching;
 use crate::query::QueryParams;
 use crate::state::{AppState, Store, lock};
 use crate::validation;
-use crate::wire::{TriggerCheckSessionsResponse, TriggerCheckSessionsV2Response};
+use crate::wire::TriggerCheckSessionsResponse;
 
 impl Session for CheckSessionRecord {
     const NAME: &'static str = "Check session";
@@ -72,7 +72,24 @@ pub(super) async fn trigger(
     State(state): State<Arc<AppState>>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let sessions = start_sessions(&state, &body, None)?
+    triggered(&state, &body, None)
+}
+
+/// `POST /v2/check-sessions/trigger`: like v1, with `runSource` `TRIGGER_API`.
+pub(super) async fn trigger_v2(
+    State(state): State<Arc<AppState>>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    triggered(&state, &body, Some("TRIGGER_API"))
+}
+
+/// The trigger's answer: the sessions started, as both versions show them.
+fn triggered(
+    state: &AppState,
+    body: &[u8],
+    run_source: Option<&'static str>,
+) -> Result<Response, ApiError> {
+    let sessions = start_sessions(state, body, run_source)?
         .iter()
         .map(|(s, t)| s.render(*t, &state.account_id, false))
         .collect();
@@ -82,22 +99,8 @@ pub(super) async fn trigger(
     ))
 }
 
-/// `POST /v2/check-sessions/trigger`: like v1, with `runSource` `TRIGGER_API`.
-pub(super) async fn trigger_v2(
-    State(state): State<Arc<AppState>>,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let sessions = start_sessions(&state, &body, Some("TRIGGER_API"))?
-        .iter()
-        .map(|(s, t)| s.render_v2(*t, &state.account_id, false))
-        .collect();
-    Ok(json(
-        StatusCode::CREATED,
-        &TriggerCheckSessionsV2Response { sessions },
-    ))
-}
-
-/// `GET /v1/check-sessions/{checkSessionId}`.
+/// `GET /v1/check-sessions/{checkSessionId}` and `GET /v2/check-sessions/{checkSessionId}`
+/// (the same answer).
 pub(super) async fn get_one(
     State(state): State<Arc<AppState>>,
     path: Result<Path<String>, PathRejection>,
@@ -112,24 +115,6 @@ pub(super) async fn get_one(
     Ok(json(
         StatusCode::OK,
         &session.render(t, &state.account_id, true),
-    ))
-}
-
-/// `GET /v2/check-sessions/{checkSessionId}`.
-pub(super) async fn get_one_v2(
-    State(state): State<Arc<AppState>>,
-    path: Result<Path<String>, PathRejection>,
-) -> Result<Response, ApiError> {
-    let id = session_id::<CheckSessionRecord>(path)?;
-    let store = lock(&state.store);
-    let session = store
-        .check_sessions
-        .get(&id)
-        .ok_or_else(|| not_found::<CheckSessionRecord>(id))?;
-    let t = session.sim_now(Instant::now(), state.speed);
-    Ok(json(
-        StatusCode::OK,
-        &session.render_v2(t, &state.account_id, true),
     ))
 }
 
@@ -152,7 +137,7 @@ pub(super) async fn completion_v2(
         Ok(if session.is_done(t) {
             Probe::Done(json(
                 StatusCode::OK,
-                &session.render_v2(t, &state.account_id, true),
+                &session.render(t, &state.account_id, true),
             ))
         } else {
             Probe::Running(Some(session.ends_at(state.speed)))

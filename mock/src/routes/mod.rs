@@ -70,7 +70,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             "/v2/check-sessions/trigger",
             post(check_sessions::trigger_v2),
         )
-        .route("/v2/check-sessions/{id}", get(check_sessions::get_one_v2))
+        .route("/v2/check-sessions/{id}", get(check_sessions::get_one))
         .route(
             "/v2/check-sessions/{id}/completion",
             get(check_sessions::completion_v2),
