@@ -3,6 +3,8 @@
 //! mock (`checkly-mock`) and its demo catalog.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -12,8 +14,9 @@ use checkly::types::{
     CheckSessionsV2TriggerRequestTarget, ResultType, RetryStrategy, SingleRetry, TestSessionStatus,
     TriggerTestSessionRequest, TriggerTestSessionRequestTarget,
 };
-use checkly::{Client, Error, RetryConfig};
+use checkly::{Client, Error};
 use checkly_mock::{MockConfig, MockServer};
+use common::start_mock;
 use futures::{StreamExt, TryStreamExt};
 use uuid::Uuid;
 
@@ -22,22 +25,6 @@ const TIMEOUT: &str = "connect ETIMEDOUT 10.20.4.17:443";
 const SEARCH_GROUP: &str = "e7700000-0000-4000-8000-000000000008";
 const PAYMENTS_GROUP: &str = "e7700000-0000-4000-8000-00000000000a";
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
-
-async fn start(config: MockConfig) -> (MockServer, Client) {
-    let server = MockServer::start(config).await.unwrap();
-    let client = Client::builder()
-        .api_key(server.api_key())
-        .account_id(server.account_id())
-        .base_url(server.url())
-        .retry_config(
-            RetryConfig::standard()
-                .with_initial_backoff(Duration::from_millis(1))
-                .with_max_backoff(Duration::from_millis(20)),
-        )
-        .build()
-        .unwrap();
-    (server, client)
-}
 
 /// A test session on checks with any of `tags` (one OR group per tag).
 fn any_of(tags: &[&str], retry: bool) -> TriggerTestSessionRequest {
@@ -101,7 +88,7 @@ impl Drop for TempDir {
 
 #[tokio::test]
 async fn failed_results_say_why_in_their_detail() {
-    let (_server, client) = start(MockConfig::default().with_speed(500.0)).await;
+    let (_server, client) = start_mock(MockConfig::default().with_speed(500.0)).await;
     // Without retries the flaky check fails too, on its request error.
     let done = finished(&client, &any_of(&["failing", "flaky"], false)).await;
     assert_eq!(done.status, TestSessionStatus::Failed);
@@ -163,7 +150,7 @@ async fn failed_results_say_why_in_their_detail() {
 
 #[tokio::test]
 async fn the_flaky_check_fails_an_attempt_then_passes() {
-    let (_server, client) = start(MockConfig::default().with_speed(500.0)).await;
+    let (_server, client) = start_mock(MockConfig::default().with_speed(500.0)).await;
     let done = finished(&client, &any_of(&["flaky"], true)).await;
     assert_eq!(done.status, TestSessionStatus::Passed, "{done:?}");
     assert_eq!(done.results.len(), 2, "{done:?}");
@@ -208,7 +195,7 @@ async fn the_flaky_check_fails_an_attempt_then_passes() {
 
 #[tokio::test]
 async fn assets_filter_and_download() {
-    let (server, client) = start(MockConfig::default().with_speed(500.0)).await;
+    let (server, client) = start_mock(MockConfig::default().with_speed(500.0)).await;
     // The degraded browser check has every kind of asset, a video included.
     let done = finished(&client, &any_of(&["degraded"], false)).await;
     assert_eq!(done.results.len(), 1, "{done:?}");
@@ -316,7 +303,8 @@ async fn direct_count(server: &MockServer, url: &str) -> u64 {
 
 #[tokio::test]
 async fn error_groups_resolve_and_page_once_each() {
-    let (server, client) = start(MockConfig::default().with_speed(500.0).with_history(40)).await;
+    let (server, client) =
+        start_mock(MockConfig::default().with_speed(500.0).with_history(40)).await;
     let done = finished(&client, &any_of(&["failing", "flaky"], true)).await;
     let referenced: HashSet<Uuid> = done
         .results
@@ -374,7 +362,7 @@ async fn error_groups_resolve_and_page_once_each() {
 
 #[tokio::test]
 async fn v2_check_sessions_trigger_wait_many_and_get() {
-    let (_server, client) = start(MockConfig::default().with_speed(500.0)).await;
+    let (_server, client) = start_mock(MockConfig::default().with_speed(500.0)).await;
     let started = client
         .trigger_check_sessions_v2(&v2_any_of(&["production"]))
         .await
@@ -439,7 +427,7 @@ async fn v2_check_sessions_trigger_wait_many_and_get() {
 #[tokio::test]
 async fn many_waits_share_one_deadline() {
     // At half speed the staging checks take 6 s and more.
-    let (server, client) = start(MockConfig::default().with_speed(0.5)).await;
+    let (server, client) = start_mock(MockConfig::default().with_speed(0.5)).await;
     let started = client
         .trigger_check_sessions_v2(&v2_any_of(&["staging"]))
         .await
@@ -494,7 +482,7 @@ async fn many_waits_share_one_deadline() {
 #[tokio::test]
 async fn a_cancelled_check_session_ends_cancelled() {
     // At speed 1 the slow check runs for 20 s.
-    let (_server, client) = start(MockConfig::default().with_speed(1.0)).await;
+    let (_server, client) = start_mock(MockConfig::default().with_speed(1.0)).await;
     let started = client
         .trigger_check_sessions_v2(&v2_any_of(&["slow"]))
         .await
@@ -545,7 +533,7 @@ async fn a_cancelled_check_session_ends_cancelled() {
 /// a running result's `resultType` be null (required, `nullable: true`).
 #[tokio::test]
 async fn a_running_v2_check_session_decodes() {
-    let (_server, client) = start(MockConfig::default().with_speed(1.0)).await;
+    let (_server, client) = start_mock(MockConfig::default().with_speed(1.0)).await;
     let started = client
         .trigger_check_sessions_v2(&v2_any_of(&["slow"]))
         .await
@@ -564,7 +552,7 @@ async fn a_running_v2_check_session_decodes() {
 #[allow(deprecated)]
 async fn a_v1_check_session_reads_through_v2() {
     use checkly::types::{TriggerCheckSessionRequestPayload, TriggerCheckSessionTarget};
-    let (_server, client) = start(MockConfig::default().with_speed(500.0)).await;
+    let (_server, client) = start_mock(MockConfig::default().with_speed(500.0)).await;
     let request = TriggerCheckSessionRequestPayload {
         target: Some(TriggerCheckSessionTarget {
             match_tags: vec![vec!["failing".into()]],
@@ -588,7 +576,7 @@ async fn a_v1_check_session_reads_through_v2() {
 /// `ValidationError` from `wait`, before any request.
 #[tokio::test]
 async fn poll_seconds_zero_is_rejected() {
-    let (server, client) = start(MockConfig::default().with_speed(500.0)).await;
+    let (server, client) = start_mock(MockConfig::default().with_speed(500.0)).await;
     let started = client
         .trigger_check_sessions_v2(&v2_any_of(&["failing"]))
         .await

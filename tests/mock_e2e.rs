@@ -2,6 +2,8 @@
 //! the faults it injects.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::time::Duration;
 
 use checkly::types::{
@@ -10,23 +12,8 @@ use checkly::types::{
 };
 use checkly::{Client, Error, RetryConfig};
 use checkly_mock::{FaultKind, FaultRule, MockConfig, MockServer};
+use common::start_mock;
 use futures::TryStreamExt;
-
-async fn start(config: MockConfig) -> (MockServer, Client) {
-    let server = MockServer::start(config).await.unwrap();
-    let client = Client::builder()
-        .api_key(server.api_key())
-        .account_id(server.account_id())
-        .base_url(server.url())
-        .retry_config(
-            RetryConfig::standard()
-                .with_initial_backoff(Duration::from_millis(1))
-                .with_max_backoff(Duration::from_millis(20)),
-        )
-        .build()
-        .unwrap();
-    (server, client)
-}
 
 fn tagged(tags: &[&str]) -> TriggerTestSessionRequest {
     let mut request = TriggerTestSessionRequest::new("e2e", "eu-central-1");
@@ -39,7 +26,7 @@ fn tagged(tags: &[&str]) -> TriggerTestSessionRequest {
 
 #[tokio::test]
 async fn trigger_wait_and_inspect_a_passing_session() {
-    let (_server, client) = start(MockConfig::default().with_speed(500.0)).await;
+    let (_server, client) = start_mock(MockConfig::default().with_speed(500.0)).await;
     let started = client
         .trigger_test_session(&tagged(&["production"]))
         .await
@@ -64,7 +51,7 @@ async fn trigger_wait_and_inspect_a_passing_session() {
 
 #[tokio::test]
 async fn a_failing_tag_fails_and_cancel_stops_a_running_session() {
-    let (_server, client) = start(MockConfig::default().with_speed(500.0)).await;
+    let (_server, client) = start_mock(MockConfig::default().with_speed(500.0)).await;
     let failing = client
         .trigger_test_session(&tagged(&["failing"]))
         .await
@@ -76,7 +63,7 @@ async fn a_failing_tag_fails_and_cancel_stops_a_running_session() {
         .unwrap();
     assert_eq!(done.value.status, TestSessionStatus::Failed);
 
-    let (_server, slow_client) = start(MockConfig::default().with_speed(1.0)).await;
+    let (_server, slow_client) = start_mock(MockConfig::default().with_speed(1.0)).await;
     let slow = slow_client
         .trigger_test_session(&tagged(&["slow"]))
         .await
@@ -96,7 +83,7 @@ async fn a_failing_tag_fails_and_cancel_stops_a_running_session() {
 #[tokio::test]
 async fn the_waiter_long_polls_through_408s() {
     // At speed 1 the slow check takes ~20 s: polls of 1 s each answer 408.
-    let (server, client) = start(MockConfig::default().with_speed(1.0)).await;
+    let (server, client) = start_mock(MockConfig::default().with_speed(1.0)).await;
     let slow = client
         .trigger_test_session(&tagged(&["slow"]))
         .await
@@ -122,7 +109,7 @@ async fn the_waiter_long_polls_through_408s() {
 
 #[tokio::test]
 async fn paging_over_history_reaches_every_session_once() {
-    let (_server, client) = start(MockConfig::default().with_history(45)).await;
+    let (_server, client) = start_mock(MockConfig::default().with_history(45)).await;
     let ids: Vec<uuid::Uuid> = client
         .list_test_sessions()
         .limit(10)
@@ -156,7 +143,7 @@ async fn paging_over_history_reaches_every_session_once() {
 #[tokio::test]
 #[allow(deprecated)]
 async fn v1_check_sessions_run_to_the_end() {
-    let (_server, client) = start(MockConfig::default().with_speed(500.0)).await;
+    let (_server, client) = start_mock(MockConfig::default().with_speed(500.0)).await;
     let request = TriggerCheckSessionRequestPayload {
         target: Some(TriggerCheckSessionTarget {
             match_tags: vec![vec!["production".into()]],
@@ -219,7 +206,7 @@ async fn wrong_credentials_are_401_and_403() {
 
 #[tokio::test]
 async fn reads_survive_injected_503s_and_429s() {
-    let (server, client) = start(MockConfig::default()).await;
+    let (server, client) = start_mock(MockConfig::default()).await;
     server.add_fault(
         FaultRule::new(FaultKind::Status {
             status: 503,
@@ -256,7 +243,7 @@ async fn reads_survive_injected_503s_and_429s() {
 
 #[tokio::test]
 async fn a_trigger_hit_by_a_server_error_is_not_sent_twice() {
-    let (server, client) = start(MockConfig::default()).await;
+    let (server, client) = start_mock(MockConfig::default()).await;
     server.add_fault(
         FaultRule::new(FaultKind::Status {
             status: 502,
@@ -275,7 +262,7 @@ async fn a_trigger_hit_by_a_server_error_is_not_sent_twice() {
 
 #[tokio::test]
 async fn broken_answers_are_typed_errors() {
-    let (server, client) = start(MockConfig::default().with_history(3)).await;
+    let (server, client) = start_mock(MockConfig::default().with_history(3)).await;
     let no_retry = Client::builder()
         .api_key(server.api_key())
         .account_id(server.account_id())
@@ -325,7 +312,7 @@ async fn broken_answers_are_typed_errors() {
 
 #[tokio::test]
 async fn values_the_spec_does_not_know_still_decode() {
-    let (server, client) = start(MockConfig::default().with_speed(500.0)).await;
+    let (server, client) = start_mock(MockConfig::default().with_speed(500.0)).await;
     let started = client
         .trigger_test_session(&tagged(&["production"]))
         .await
@@ -350,7 +337,7 @@ async fn values_the_spec_does_not_know_still_decode() {
 
 #[tokio::test]
 async fn bad_input_never_reaches_the_server() {
-    let (server, client) = start(MockConfig::default()).await;
+    let (server, client) = start_mock(MockConfig::default()).await;
     let mut request = tagged(&["production"]);
     request.run_location = String::new();
     let error = client.trigger_test_session(&request).await.unwrap_err();

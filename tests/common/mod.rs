@@ -109,3 +109,21 @@ pub fn check_session(status: &str) -> Value {
 pub fn api_error(status: u16, error: &str, message: &str) -> Value {
     json!({ "statusCode": status, "error": error, "message": message })
 }
+
+/// The bundled mock, started with `config`, and a client for it with quick
+/// retries.
+pub async fn start_mock(config: checkly_mock::MockConfig) -> (checkly_mock::MockServer, Client) {
+    let server = checkly_mock::MockServer::start(config).await.unwrap();
+    let client = Client::builder()
+        .api_key(server.api_key())
+        .account_id(server.account_id())
+        .base_url(server.url())
+        .retry_config(
+            RetryConfig::standard()
+                .with_initial_backoff(Duration::from_millis(1))
+                .with_max_backoff(Duration::from_millis(20)),
+        )
+        .build()
+        .unwrap();
+    (server, client)
+}
