@@ -355,18 +355,7 @@ impl Differ<'_> {
         for key in keys {
             let at = format!("{subject} parameter {} {}", key.0, key.1);
             match (old_params.get(key), new_params.get(key)) {
-                (None, Some(p)) => {
-                    let required = flag(p, "required");
-                    self.push(
-                        mark_if(required),
-                        &at,
-                        if required {
-                            "added (required)"
-                        } else {
-                            "added"
-                        },
-                    );
-                }
+                (None, Some(p)) => self.added_request_item(p, &at),
                 (Some(_), None) => self.push(Mark::Breaking, &at, "removed"),
                 (Some(o), Some(n)) => {
                     self.required_flag(o, n, &at);
@@ -385,18 +374,7 @@ impl Differ<'_> {
             old_op.get("requestBody").map(|b| deref(old, b)),
             new_op.get("requestBody").map(|b| deref(new, b)),
         ) {
-            (None, Some(b)) => {
-                let required = flag(b, "required");
-                self.push(
-                    mark_if(required),
-                    &at,
-                    if required {
-                        "added (required)"
-                    } else {
-                        "added"
-                    },
-                );
-            }
+            (None, Some(b)) => self.added_request_item(b, &at),
             (Some(_), None) => self.push(Mark::Breaking, &at, "removed"),
             (Some(o), Some(n)) => {
                 self.required_flag(o, n, &at);
@@ -455,6 +433,17 @@ impl Differ<'_> {
                 (None, None) => {}
             }
         }
+    }
+
+    /// A parameter or request body that appeared: breaking when required.
+    fn added_request_item(&mut self, item: &Value, at: &str) {
+        let required = flag(item, "required");
+        let detail = if required {
+            "added (required)"
+        } else {
+            "added"
+        };
+        self.push(mark_if(required), at, detail);
     }
 
     fn required_flag(&mut self, old: &Value, new: &Value, at: &str) {
