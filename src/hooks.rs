@@ -55,9 +55,10 @@ impl ClientHooks<ClientState> for GeneratedClient {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
+        let operation = Operation::from_method_name(info.operation_id);
         let span = tracing::debug_span!(
             "checkly.request",
-            operation = Operation::from_method_name(info.operation_id).map_or(info.operation_id, Operation::id),
+            operation = operation.map_or(info.operation_id, Operation::id),
             method = %request.method(),
             path = request.url().path(),
             status = tracing::field::Empty,
@@ -65,8 +66,7 @@ impl ClientHooks<ClientState> for GeneratedClient {
         let retry = &self.inner().retry;
         // An operation missing from the table (impossible for generated
         // code) is treated as one whose repetition could duplicate work.
-        let idempotent = Operation::from_method_name(info.operation_id)
-            .is_some_and(|op| !op.repeat_duplicates());
+        let idempotent = operation.is_some_and(|op| !op.repeat_duplicates());
         async {
             let answer = crate::retry::execute(self.client(), retry, request, idempotent).await;
             match &answer {

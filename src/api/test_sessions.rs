@@ -86,8 +86,6 @@ impl Client {
         id: Uuid,
         sequence_ids: Option<Vec<Uuid>>,
     ) -> Result<()> {
-        // Validate the wire form first: `Some(vec![])` must fail, not turn into
-        // "cancel everything" (the generated type omits an empty list).
         let body = TestSessionsV1CancelRequest {
             sequence_id: cancel_ids(
                 Operation::PostV1TestsessionsTestsessionidCancel,
