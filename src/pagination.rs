@@ -36,9 +36,9 @@ impl Client {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn list_test_sessions(&self) -> ListTestSessions<'_> {
+    pub fn list_test_sessions(&self) -> ListTestSessions {
         ListTestSessions {
-            client: self,
+            client: self.clone(),
             filters: Filters::default(),
             next_id: None,
         }
@@ -61,16 +61,18 @@ struct Filters {
 }
 
 /// A request for a list of test sessions; set filters, then [`send`](Self::send)
-/// for one page or [`into_paginator`](Self::into_paginator) for all.
+/// for one page or [`into_paginator`](Self::into_paginator) for all. It owns
+/// a clone of the client, so it and its paginator are `'static` and can be
+/// moved into a spawned task.
 #[derive(Clone, Debug)]
 #[must_use]
-pub struct ListTestSessions<'a> {
-    client: &'a Client,
+pub struct ListTestSessions {
+    client: Client,
     filters: Filters,
     next_id: Option<String>,
 }
 
-impl<'a> ListTestSessions<'a> {
+impl ListTestSessions {
     /// Only sessions created at or after this time (`from`).
     pub fn from(mut self, at: DateTime<Utc>) -> Self {
         self.filters.from = Some(at.timestamp());
@@ -145,11 +147,11 @@ impl<'a> ListTestSessions<'a> {
 
     /// Fetches one page.
     pub async fn send(&self) -> Result<ListTestSessionsResponse> {
-        fetch_page(self.client, &self.filters, self.next_id.as_deref()).await
+        fetch_page(&self.client, &self.filters, self.next_id.as_deref()).await
     }
 
     /// Every page from here on, following `nextId`.
-    pub fn into_paginator(self) -> Paginator<'a> {
+    pub fn into_paginator(self) -> Paginator {
         Paginator { request: self }
     }
 }
@@ -158,15 +160,15 @@ impl<'a> ListTestSessions<'a> {
 /// [`Error::RepeatedCursor`] if the API hands out a cursor twice.
 #[derive(Debug)]
 #[must_use]
-pub struct Paginator<'a> {
-    request: ListTestSessions<'a>,
+pub struct Paginator {
+    request: ListTestSessions,
 }
 
-impl<'a> Paginator<'a> {
+impl Paginator {
     /// The pages, fetched one at a time as the stream is polled.
-    pub fn pages(self) -> BoxStream<'a, Result<ListTestSessionsResponse>> {
-        struct State<'a> {
-            client: &'a Client,
+    pub fn pages(self) -> BoxStream<'static, Result<ListTestSessionsResponse>> {
+        struct State {
+            client: Client,
             filters: Filters,
             cursor: Option<String>,
             seen: HashSet<String>,
@@ -195,7 +197,7 @@ impl<'a> Paginator<'a> {
             if state.done {
                 return Ok(None);
             }
-            let page = fetch_page(state.client, &state.filters, state.cursor.as_deref()).await?;
+            let page = fetch_page(&state.client, &state.filters, state.cursor.as_deref()).await?;
             match page.next_id.clone().filter(|cursor| !cursor.is_empty()) {
                 Some(cursor) => {
                     // Deliver this page, then stop instead of looping.
@@ -213,7 +215,7 @@ impl<'a> Paginator<'a> {
     }
 
     /// The sessions of every page, one by one.
-    pub fn items(self) -> BoxStream<'a, Result<TestSessionListEntry>> {
+    pub fn items(self) -> BoxStream<'static, Result<TestSessionListEntry>> {
         self.pages()
             .map_ok(|page| stream::iter(page.entries.into_iter().map(Ok)))
             .try_flatten()
