@@ -69,6 +69,7 @@ mod hooks;
 pub mod open_enum;
 mod operation;
 mod pagination;
+mod retrieve_schedule;
 mod retry;
 pub mod types;
 mod validate;
@@ -89,6 +90,11 @@ pub use pagination::{ListTestSessions, Paginator};
 /// The HTTP client crate, for building a [`reqwest::Client`] to pass to
 /// [`ClientBuilder::http_client`].
 pub use reqwest;
+pub use retrieve_schedule::{
+    FIRST_RETRIEVE_INTERVAL, MAX_RETRIEVE_INTERVAL, RETRIEVE_BURST, RETRIEVE_PERIOD,
+};
 pub use retry::RetryConfig;
 pub use validate::ValidationError;
-pub use wait::{MAX_POLL_SECONDS, MIN_POLL_INTERVAL, WaitMany, Waited, Waiter};
+pub use wait::{
+    MAX_POLL_SECONDS, MIN_POLL_INTERVAL, Progress, ProgressStream, WaitMany, Waited, Waiter,
+};
