@@ -48,7 +48,7 @@ use crate::error::{Error, Result};
 use crate::retrieve_schedule::RetrieveSchedule;
 use crate::types::{
     AwaitCheckSessionCompletionResponse, AwaitTestSessionCompletionResponse,
-    CheckSessionsV2CompletionResponse, FindOneTestSessionResponse,
+    CheckSessionsV2CompletionResponse, FindOneTestSessionResponse, TestSessionStatus,
 };
 use crate::validate;
 
@@ -265,7 +265,7 @@ impl<T> Waiter<T> {
     fn run<U: Clone + Send + 'static>(
         self,
         max: Duration,
-        watch: Option<Watch<U>>,
+        watch: Option<Watch<U, T>>,
     ) -> BoxStream<'static, Result<Progress<U, T>>>
     where
         T: Send + 'static,
@@ -310,7 +310,8 @@ impl Waiter<AwaitTestSessionCompletionResponse> {
     /// Waits like [`wait`](Self::wait) and reports progress on the way: a
     /// [`Progress::Update`] with the session (`client.get_test_session(id)`)
     /// whenever its status or results changed (the first retrieve always
-    /// counts as a change), then [`Progress::Done`], or an error (such as
+    /// counts as a change), then [`Progress::Done`] (from the long poll, or
+    /// from a retrieve that shows the session ended), or an error (such as
     /// [`Error::WaitTimeout`]); the stream ends after either. Dropping the
     /// stream stops the wait.
     ///
@@ -350,6 +351,7 @@ impl Waiter<AwaitTestSessionCompletionResponse> {
             Some(Watch {
                 retrieve: |client, id| Box::pin(async move { client.get_test_session(id).await }),
                 changed: |before, now| before.status != now.status || before.results != now.results,
+                ended: ended_test_session,
             }),
         )
     }
@@ -370,15 +372,41 @@ pub enum Progress<U = FindOneTestSessionResponse, T = AwaitTestSessionCompletion
     Done(Waited<T>),
 }
 
-/// How to retrieve the session and tell whether it changed.
-struct Watch<U> {
+/// A retrieved test session as the completion endpoint would answer it,
+/// once it has ended.
+fn ended_test_session(
+    session: &FindOneTestSessionResponse,
+) -> Option<AwaitTestSessionCompletionResponse> {
+    if session.status == TestSessionStatus::Running {
+        return None;
+    }
+    let stopped_at = session.stopped_at?;
+    let session = session.clone();
+    Some(AwaitTestSessionCompletionResponse {
+        error_group_ids: session.error_group_ids,
+        metadata: session.metadata,
+        name: session.name,
+        results: session.results,
+        started_at: session.started_at,
+        status: session.status,
+        stopped_at,
+        test_session_id: session.test_session_id,
+        test_session_link: session.test_session_link,
+        time_elapsed: session.time_elapsed,
+    })
+}
+
+/// How to retrieve the session, tell whether it changed, and whether it
+/// ended (as the completion endpoint would say).
+struct Watch<U, T> {
     retrieve: fn(Client, Uuid) -> BoxFuture<'static, Result<U>>,
     changed: fn(&U, &U) -> bool,
+    ended: fn(&U) -> Option<T>,
 }
 
 /// A watch under way.
-struct Watching<U> {
-    watch: Watch<U>,
+struct Watching<U, T> {
+    watch: Watch<U, T>,
     schedule: RetrieveSchedule,
     last: Option<U>,
     /// The retrieve under way (its pause, then the request).
@@ -473,7 +501,7 @@ struct Run<T, U> {
     /// The completion poll under way, kept across retrieves.
     completion: BoxFuture<'static, Asked<T>>,
     polls: u32,
-    watch: Option<Watching<U>>,
+    watch: Option<Watching<U, T>>,
     finished: bool,
 }
 
@@ -509,6 +537,16 @@ impl<T: Send + 'static, U: Clone + Send + 'static> Run<T, U> {
                     };
                     match retrieved {
                         Ok(now) => {
+                            if let Some(value) = (watching.watch.ended)(&now) {
+                                // Seen ended before the long poll said so (a
+                                // completion endpoint that only answers 408).
+                                self.finished = true;
+                                return Some(Ok(Progress::Done(Waited {
+                                    value,
+                                    elapsed: self.asker.elapsed(),
+                                    polls: self.polls,
+                                })));
+                            }
                             if let Some(update) = watching.seen(now) {
                                 return Some(Ok(Progress::Update(update)));
                             }
@@ -557,9 +595,9 @@ impl<T: Send + 'static, U: Clone + Send + 'static> Run<T, U> {
     }
 }
 
-impl<U: Clone + Send + 'static> Watching<U> {
+impl<U: Clone + Send + 'static, T> Watching<U, T> {
     /// The next retrieve, at its scheduled time.
-    fn start<T>(&mut self, asker: &Asker<T>) -> BoxFuture<'static, Result<U>> {
+    fn start(&mut self, asker: &Asker<T>) -> BoxFuture<'static, Result<U>> {
         let at = self.schedule.next();
         let clock = asker.clock.clone();
         let client = asker.client.clone();

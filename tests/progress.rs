@@ -262,3 +262,24 @@ async fn at_most_10_requests_a_minute_while_everything_changes() {
     let per_minute = requests_per_minute(|n| running(n as usize)).await;
     assert!(per_minute <= 10.0, "{per_minute}");
 }
+
+#[tokio::test]
+async fn a_retrieve_that_shows_the_end_ends_the_wait_when_the_long_poll_cannot() {
+    let clock = Arc::new(ManualClock::default());
+    let completion = Completion {
+        clock: clock.clone(),
+        hold: Duration::ZERO,
+        done_after: Box::new(|| false),
+    };
+    // Running for two retrieves, then passed.
+    let server = server(completion, |n| {
+        if n < 2 { running(1) } else { session("PASSED") }
+    })
+    .await;
+    let steps = collect(progress(&server, clock, Duration::from_secs(600))).await;
+    let Some(Ok(Progress::Done(done))) = steps.last() else {
+        panic!("{steps:?}")
+    };
+    assert_eq!(done.value.status, TestSessionStatus::Passed);
+    assert_eq!(done.value.results.len(), 1);
+}
