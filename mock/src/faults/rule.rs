@@ -46,7 +46,8 @@ pub struct FaultRule {
     /// The HTTP method it hits (any when `None` or `"*"`), case-insensitive.
     #[serde(default)]
     pub method: Option<String>,
-    /// It hits paths that start with this (every path when empty).
+    /// It hits paths that start with this (every path when empty); a `*`
+    /// segment stands for any one segment, e.g. `/v1/test-sessions/*/completion`.
     #[serde(default)]
     pub path_prefix: String,
     /// How many requests it hits; 0 means every matching request.
@@ -54,6 +55,29 @@ pub struct FaultRule {
     pub times: u32,
     /// What it does.
     pub kind: FaultKind,
+}
+
+/// Whether `path` starts with `prefix`, a `*` segment of which matches any
+/// one non-empty segment.
+fn prefix_matches(prefix: &str, path: &str) -> bool {
+    if !prefix.split('/').any(|segment| segment == "*") {
+        return path.starts_with(prefix);
+    }
+    let wanted: Vec<&str> = prefix.split('/').collect();
+    let got: Vec<&str> = path.split('/').collect();
+    if got.len() < wanted.len() {
+        return false;
+    }
+    let last = wanted.len() - 1;
+    wanted
+        .iter()
+        .zip(&got)
+        .enumerate()
+        .all(|(i, (w, g))| match *w {
+            "*" => !g.is_empty(),
+            w if i == last => g.starts_with(w),
+            w => w == *g,
+        })
 }
 
 /// Whether a `status` fault may answer `status`: a final status whose
@@ -92,7 +116,7 @@ impl FaultRule {
             None | Some("*") | Some("") => true,
             Some(m) => m.eq_ignore_ascii_case(method),
         };
-        method_ok && path.starts_with(&self.path_prefix)
+        method_ok && prefix_matches(&self.path_prefix, path)
     }
 
     /// Checks the rule's values: a `status` must be 200..=599 and not one
@@ -209,6 +233,17 @@ mod tests {
 
     fn parse(s: &str) -> FaultRule {
         s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn a_star_segment_matches_any_one_segment() {
+        let rule = parse("GET:/v1/test-sessions/*/completion=status:408");
+        assert!(rule.matches("GET", "/v1/test-sessions/3c90c3cc/completion"));
+        assert!(!rule.matches("GET", "/v1/test-sessions/3c90c3cc"));
+        assert!(!rule.matches("GET", "/v1/test-sessions//completion"));
+        assert!(!rule.matches("GET", "/v1/check-sessions/3c90c3cc/completion"));
+        // The last segment is still a prefix.
+        assert!(parse("/v1/*/ab=drop").matches("GET", "/v1/x/abc"));
     }
 
     fn status(status: u16, retry_after: Option<&str>) -> FaultRule {
