@@ -226,7 +226,7 @@ pub struct TriggerArgs {
     #[arg(long, value_name = "PATH")]
     pub junit_file: Option<PathBuf>,
     /// Seconds each completion long poll may wait (1 to 30)
-    #[arg(long, hide = true, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=30))]
+    #[arg(long, hide = true, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=30))]
     pub poll_seconds: u32,
 }
 

@@ -1,10 +1,10 @@
 //! Following a test session to its end, Ctrl+C, and the live lines.
 //!
-//! The loop long-polls the completion endpoint with a short `maxWaitSeconds`.
-//! Each 408 ("still running") is followed by one retrieve of the session, so
-//! each check's FINAL result is shown as soon as it exists (once), and by the
-//! pause the server asked for (`Retry-After`). `--timeout` bounds the whole
-//! wait, and every request and pause in it listens for Ctrl+C.
+//! The polling is the library's: [`checkly::Waiter::progress`] long-polls the
+//! completion endpoint and retrieves the session on its own documented
+//! schedule; each update shows the checks' FINAL results that are new (each
+//! once). `--timeout` bounds the whole wait (a deadline here, beside the
+//! stream's own limit), and every step of it listens for Ctrl+C.
 //!
 //! The first Ctrl+C cancels the session (`cancel_test_session`) and keeps
 //! following, so the cancelled results are still reported; a second one stops
@@ -18,9 +18,10 @@ use std::future::Future;
 use std::time::Duration;
 
 use anyhow::Context;
-use checkly::Client;
 use checkly::types::ResultType;
+use checkly::{Client, Progress};
 use console::Style;
+use futures::StreamExt;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -225,27 +226,30 @@ impl<'a> Follower<'a> {
                 .warn("Ctrl+C: cancelling the test session (press Ctrl+C again to exit now)");
             cancelling = Some(self.start_cancel(id));
         }
-        let client = self.client;
+        let mut progress = self
+            .client
+            .wait_for_test_session(id)
+            .poll_seconds(self.options.poll_seconds)
+            .progress(self.options.timeout);
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Ok(self.timed_out());
-            }
-            let left_seconds = u32::try_from(left.as_secs())
-                .unwrap_or(u32::MAX)
-                .saturating_add(u32::from(left.subsec_nanos() > 0));
-            let wait = self.options.poll_seconds.min(left_seconds).max(1);
-            let poll = client.await_test_session_completion(id, Some(wait));
-            let answer = match self.race(poll, deadline, signals, &mut cancelling).await? {
-                Step::Done(answer) => answer,
+            let step = match self
+                .race(progress.next(), deadline, signals, &mut cancelling)
+                .await?
+            {
+                Step::Done(step) => step,
                 Step::TimedOut => return Ok(self.timed_out()),
             };
-            match answer {
-                Ok(done) => {
-                    let mut done = SessionView::from(done);
+            match step {
+                Some(Ok(Progress::Update(now))) => {
+                    let now = SessionView::from(now);
+                    self.show_new(&now);
+                    self.latest = now;
+                }
+                Some(Ok(Progress::Done(done))) => {
+                    let mut done = SessionView::from(done.value);
                     if done.results.is_empty() && !self.latest.results.is_empty() {
                         // An answer without results: take them from the retrieve endpoint.
-                        let fetch = client.get_test_session(id);
+                        let fetch = self.client.get_test_session(id);
                         done = match self.race(fetch, deadline, signals, &mut cancelling).await? {
                             Step::Done(fetched) => fetched
                                 .context("could not fetch the finished test session")?
@@ -257,27 +261,11 @@ impl<'a> Follower<'a> {
                     self.latest = done.clone();
                     return Ok(Followed::Finished(done));
                 }
-                Err(e) if e.status().is_some_and(|s| s.as_u16() == 408) => {
-                    let fetch = client.get_test_session(id);
-                    let now = match self.race(fetch, deadline, signals, &mut cancelling).await? {
-                        Step::Done(now) => now.context("could not fetch the test session")?,
-                        Step::TimedOut => return Ok(self.timed_out()),
-                    };
-                    let now = SessionView::from(now);
-                    self.show_new(&now);
-                    self.latest = now;
-                    if let Some(pause) = e.retry_after() {
-                        let sleep = tokio::time::sleep(pause);
-                        if let Step::TimedOut =
-                            self.race(sleep, deadline, signals, &mut cancelling).await?
-                        {
-                            return Ok(self.timed_out());
-                        }
-                    }
-                }
-                Err(e) => {
+                Some(Err(checkly::Error::WaitTimeout { .. })) => return Ok(self.timed_out()),
+                Some(Err(e)) => {
                     return Err(anyhow::Error::new(e).context("could not follow the test session"));
                 }
+                None => anyhow::bail!("following the test session ended without its end"),
             }
         }
     }

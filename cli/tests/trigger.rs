@@ -404,7 +404,7 @@ fn detach_does_not_wait() {
 fn the_timeout_bounds_the_wait() {
     // At a tenth of real speed the `slow` session would take 200 s.
     let mock = Mock::start(0.1);
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let run = mock
         .run(&["trigger", "-t", "slow", "--timeout", "1", "-r", "json"])
         .code(1);
@@ -1021,4 +1021,35 @@ fn a_second_ctrl_c_during_the_trigger_exits_at_once() {
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["outcome"], "interrupted");
     assert_eq!(report["session"], Value::Null);
+}
+
+#[test]
+fn a_completion_that_only_answers_408_at_once_is_polled_at_most_once_a_second() {
+    let mock = Mock::start(FAST);
+    mock.server.add_fault(
+        FaultRule::new(FaultKind::Status {
+            status: 408,
+            retry_after: None,
+        })
+        .on("GET", "/v1/test-sessions/*/completion"),
+    );
+    let started = Instant::now();
+    mock.run(&["trigger", "-t", "production"]).code(0);
+    let elapsed = started.elapsed().as_secs_f64();
+    let completions = mock.received_matching("GET", "/completion").len();
+    let retrieves = mock
+        .received()
+        .into_iter()
+        .filter(|r| {
+            r.method == "GET"
+                && r.path.starts_with("/v1/test-sessions/")
+                && !r.path.ends_with("/completion")
+        })
+        .count();
+    eprintln!("{completions} completion requests and {retrieves} retrieves in {elapsed:.1} s");
+    assert!(completions >= 1, "the long poll was asked");
+    assert!(
+        completions as f64 <= elapsed.ceil() + 1.0,
+        "{completions} completion requests in {elapsed:.1} s"
+    );
 }
