@@ -256,14 +256,26 @@ fn number(key: &str, val: &str) -> Result<u32, String> {
         .map_err(|_| format!("`{key}` must be a whole number, got `{val}`"))
 }
 
-/// The strategy `--retries N` stands for: FIXED with `maxRetries` N, none for 0.
-pub fn retries_shorthand(retries: u32) -> Option<RetryStrategy> {
-    (retries > 0).then(|| {
+/// The most retries `--retries` asks for, as in the official CLI.
+pub const MAX_RETRIES_FLAG: u32 = 3;
+
+/// The strategy `--retries N` stands for, as the official CLI sends it:
+/// FIXED with `maxRetries` N and no backoff (without `baseBackoffSeconds` the
+/// API would wait 60 s between retries), `null` for 0. N above
+/// [`MAX_RETRIES_FLAG`] is lowered to it; the second value says so.
+pub fn retries_shorthand(retries: u32) -> (RetryStrategy, bool) {
+    let clamped = retries > MAX_RETRIES_FLAG;
+    let retries = retries.min(MAX_RETRIES_FLAG);
+    let strategy = if retries == 0 {
+        RetryStrategy::NoRetries
+    } else {
         RetryStrategy::Fixed(BackoffRetry {
             max_retries: Some(retries),
+            base_backoff_seconds: Some(0.0),
             ..BackoffRetry::default()
         })
-    })
+    };
+    (strategy, clamped)
 }
 
 /// Parses a speed factor: a finite number greater than 0.
@@ -414,6 +426,18 @@ mod tests {
     }
 
     #[test]
+    fn retries_send_the_official_wire_form() {
+        let wire = |n| serde_json::to_value(retries_shorthand(n).0).unwrap();
+        assert_eq!(wire(0), serde_json::Value::Null);
+        assert_eq!(
+            wire(2),
+            serde_json::json!({"type": "FIXED", "maxRetries": 2, "baseBackoffSeconds": 0.0})
+        );
+        assert_eq!(wire(7), wire(3));
+        assert!(retries_shorthand(7).1 && !retries_shorthand(3).1);
+    }
+
+    #[test]
     fn retry_strategies() {
         let linear = parse_retry_strategy(
             "linear:max-retries=3,base-backoff=30,max-duration=600,same-region=false,only-on=NETWORK_ERROR",
@@ -470,14 +494,18 @@ mod tests {
     }
 
     #[test]
-    fn retries_shorthand_is_fixed() {
-        assert_eq!(retries_shorthand(0), None);
+    fn retries_shorthand_is_fixed_without_backoff() {
+        assert_eq!(retries_shorthand(0), (RetryStrategy::NoRetries, false));
         assert_eq!(
             retries_shorthand(2),
-            Some(RetryStrategy::Fixed(BackoffRetry {
-                max_retries: Some(2),
-                ..BackoffRetry::default()
-            }))
+            (
+                RetryStrategy::Fixed(BackoffRetry {
+                    max_retries: Some(2),
+                    base_backoff_seconds: Some(0.0),
+                    ..BackoffRetry::default()
+                }),
+                false
+            )
         );
     }
 

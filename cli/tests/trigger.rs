@@ -376,9 +376,57 @@ fn defaults_and_ci_metadata() {
     assert_eq!(body["runLocation"], "eu-central-1");
     assert_eq!(
         body.get("retryStrategy"),
-        None,
-        "--retries 0 means no retry strategy"
+        Some(&serde_json::Value::Null),
+        "--retries 0 sends null, as the official CLI does"
     );
+}
+
+#[test]
+fn official_cli_invocations_parse_and_send_what_it_sends() {
+    let mock = Mock::start(FAST);
+    let a = "dec0de00-0000-4000-8000-000000000001";
+    let b = "dec0de00-0000-4000-8000-000000000002";
+    let run = mock
+        .run(&[
+            "trigger",
+            "--check-id",
+            &format!("{a},{b}"),
+            "--retries",
+            "5",
+            "--record",
+            "--no-record",
+            "-c",
+            "checkly.config.ts",
+            "-d",
+        ])
+        .code(0);
+    let err = stderr(&run);
+    assert!(
+        err.contains("note: --retries 5 is more than 3; using 3"),
+        "{err}"
+    );
+    assert!(
+        err.contains("note: --no-record has no effect here"),
+        "{err}"
+    );
+    assert!(
+        err.contains("note: --config checkly.config.ts is not read"),
+        "{err}"
+    );
+    let body = &mock.received_matching("POST", "/v1/test-sessions/trigger")[0].body;
+    assert_eq!(body["target"]["checkId"], json!([a, b]));
+    assert_eq!(
+        body["retryStrategy"],
+        json!({"type": "FIXED", "maxRetries": 3, "baseBackoffSeconds": 0.0})
+    );
+    mock.run(&["trigger", "--check-id", a, "--record", "-d"])
+        .code(0);
+    let err = stderr(
+        &mock
+            .run(&["trigger", "--check-id", a, "--record", "-d"])
+            .code(0),
+    );
+    assert!(!err.contains("note:"), "--record is the default: {err}");
 }
 
 #[test]
@@ -678,7 +726,7 @@ fn names_cannot_inject_lines() {
 fn bad_flags_exit_two_naming_the_flag() {
     let mock = Mock::start(FAST);
     let cases: &[(&[&str], &str)] = &[
-        (&["trigger", "--retries", "7"], "--retries"),
+        (&["trigger", "--retries", "many"], "--retries"),
         (&["trigger", "-e", "NOEQUALS"], "--env"),
         (
             &[

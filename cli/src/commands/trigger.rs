@@ -19,7 +19,7 @@ use crate::cli::{GlobalArgs, ReporterKind, TriggerArgs};
 use crate::error::{Exit, Interrupted, UsageError, usage_for_validation};
 use crate::follow::{FollowOptions, Followed, Follower, SignalAction, Signals};
 use crate::metadata;
-use crate::parse::{parse_env_pair, read_env_file, retries_shorthand};
+use crate::parse::{MAX_RETRIES_FLAG, parse_env_pair, read_env_file, retries_shorthand};
 use crate::print::{self, Printer, sanitize};
 use crate::report::{self, Outcome, Report, ReportSettings};
 use crate::session::SessionView;
@@ -70,9 +70,28 @@ pub fn prepare(args: &TriggerArgs) -> anyhow::Result<Prepared> {
     });
     let retry_strategy = match (&args.retry_strategy, args.retries) {
         (Some(strategy), _) => Some(strategy.clone()),
-        (None, Some(retries)) => retries_shorthand(retries),
+        (None, Some(retries)) => {
+            let (strategy, clamped) = retries_shorthand(retries);
+            if clamped {
+                print::stderr_line(&format!(
+                    "note: --retries {retries} is more than {MAX_RETRIES_FLAG}; using {MAX_RETRIES_FLAG}"
+                ));
+            }
+            Some(strategy)
+        }
         (None, None) => None,
     };
+    if args.no_record {
+        print::stderr_line(
+            "note: --no-record has no effect here: Checkly's API records every test session",
+        );
+    }
+    if let Some(path) = &args.config {
+        print::stderr_line(&format!(
+            "note: --config {} is not read: checks are chosen by --tags and --check-id",
+            sanitize(&path.display().to_string())
+        ));
+    }
     let run_location = args
         .private_location
         .clone()
