@@ -179,6 +179,12 @@ pub struct TriggerArgs {
     /// Read environment variables from a dotenv file (KEY=VALUE lines; --env wins)
     #[arg(long, value_name = "PATH")]
     pub env_file: Option<PathBuf>,
+    /// Secret environment variable for the checks (repeatable; sent as secret, never shown)
+    #[arg(long = "secret-env", value_name = "KEY=VALUE")]
+    pub secret_env: Vec<String>,
+    /// Read secret environment variables from a dotenv file (--secret-env and --env win)
+    #[arg(long, value_name = "PATH")]
+    pub secret_env_file: Option<PathBuf>,
     /// Name of the test session
     #[arg(
         short = 'n',

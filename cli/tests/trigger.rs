@@ -642,6 +642,49 @@ fn bad_junit_files_exit_two_before_anything_runs() {
 }
 
 #[test]
+fn secret_variables_are_sent_as_secrets_and_never_shown() {
+    let mock = Mock::start(FAST);
+    let dir = std::env::temp_dir().join(format!("checkly-cli-secrets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let secrets = dir.join("secrets.env");
+    std::fs::write(
+        &secrets,
+        "DB_PASSWORD=\"hunter2-canary\nsecond line\"\nAPI_TOKEN=from-file\n",
+    )
+    .unwrap();
+    let run = mock
+        .run(&[
+            "trigger",
+            "-t",
+            "production",
+            "-v",
+            "-e",
+            "PLAIN=visible",
+            "--secret-env",
+            "API_TOKEN=tok-canary",
+            "--secret-env-file",
+            secrets.to_str().unwrap(),
+            "-r",
+            "json",
+        ])
+        .code(0);
+    std::fs::remove_dir_all(dir).unwrap();
+    let body = &mock.received_matching("POST", "/v1/test-sessions/trigger")[0].body;
+    assert_eq!(
+        body["environmentVariables"],
+        json!([
+            {"key": "DB_PASSWORD", "value": "hunter2-canary\nsecond line", "locked": false, "secret": true},
+            {"key": "PLAIN", "value": "visible", "locked": false},
+            {"key": "API_TOKEN", "value": "tok-canary", "locked": false, "secret": true}
+        ])
+    );
+    let shown = format!("{}{}", stdout(&run), stderr(&run));
+    for canary in ["hunter2-canary", "tok-canary", "from-file"] {
+        assert!(!shown.contains(canary), "{canary} shown: {shown}");
+    }
+}
+
+#[test]
 fn env_values_are_never_echoed() {
     let mock = Mock::start(FAST);
     for args in [

@@ -36,29 +36,46 @@ pub async fn run(global: &GlobalArgs, args: TriggerArgs) -> anyhow::Result<Exit>
 pub struct Prepared {
     /// The request to send.
     pub request: TriggerTestSessionRequest,
-    /// `--env` or `--env-file`, by index of `environmentVariables`.
+    /// The flag each of `environmentVariables` came from (`--env`,
+    /// `--env-file`, `--secret-env`, `--secret-env-file`), by index.
     pub env_sources: Vec<&'static str>,
 }
 
 /// Builds the trigger request from the flags, an `--env-file` and the
 /// metadata of git and CI.
 pub fn prepare(args: &TriggerArgs) -> anyhow::Result<Prepared> {
+    // Files first, then flags; a flag's key replaces the same key from a file.
     let mut pairs: Vec<(String, String, &'static str)> = Vec::new();
-    if let Some(path) = &args.env_file {
-        for pair in read_env_file(path)? {
-            pairs.push((pair.key, pair.value, "--env-file"));
+    for (path, flag) in [
+        (&args.env_file, "--env-file"),
+        (&args.secret_env_file, "--secret-env-file"),
+    ] {
+        if let Some(path) = path {
+            for pair in read_env_file(path, flag)? {
+                pairs.push((pair.key, pair.value, flag));
+            }
         }
     }
-    for text in &args.env {
-        let pair = parse_env_pair(text)?;
-        // --env wins over the same key from --env-file.
-        pairs.retain(|(key, _, source)| !(*source == "--env-file" && *key == pair.key));
-        pairs.push((pair.key, pair.value, "--env"));
+    let flags = args
+        .env
+        .iter()
+        .map(|text| (text, "--env"))
+        .chain(args.secret_env.iter().map(|text| (text, "--secret-env")));
+    for (text, flag) in flags {
+        let pair = parse_env_pair(text, flag)?;
+        pairs.retain(|(key, _, source)| !(source.ends_with("-file") && *key == pair.key));
+        pairs.push((pair.key, pair.value, flag));
     }
     let env_sources = pairs.iter().map(|(_, _, source)| *source).collect();
     let environment_variables = pairs
         .into_iter()
-        .map(|(key, value, _)| EnvironmentVariable::plain(key, value))
+        .map(|(key, value, source)| {
+            if source.starts_with("--secret-env") {
+                EnvironmentVariable::secret(key, value)
+            } else {
+                EnvironmentVariable::plain(key, value)
+            }
+        })
         .collect();
 
     let target = super::target(&args.tags, &args.check_ids).map(|(match_tags, check_id)| {
