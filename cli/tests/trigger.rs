@@ -135,6 +135,29 @@ fn ci_is_the_default_reporter_under_ci() {
 }
 
 #[test]
+fn ci_is_detected_from_the_vendor_variables_too() {
+    let mock = Mock::start(FAST);
+    let reporter_line = |vars: &[(&str, &str)]| {
+        let mut cmd = mock.cmd(&["trigger", "-t", "failing"]);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let ci = "[FAIL] Staging search API";
+    assert!(reporter_line(&[("GITHUB_ACTIONS", "true")]).starts_with(ci));
+    assert!(reporter_line(&[("GITLAB_CI", "true")]).starts_with(ci));
+    let local = reporter_line(&[("CI", "false")]);
+    assert!(!local.starts_with(ci), "{local}");
+    assert!(!reporter_line(&[]).starts_with(ci));
+}
+
+#[test]
 fn json_report_follows_the_schema() {
     let mock = Mock::start(FAST);
     let run = mock
