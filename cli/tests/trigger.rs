@@ -1136,3 +1136,27 @@ fn a_second_ctrl_c_during_the_trigger_exits_at_once() {
     assert_eq!(report["outcome"], "interrupted");
     assert_eq!(report["session"], Value::Null);
 }
+
+#[test]
+fn a_trigger_without_an_answer_says_the_session_may_exist_and_is_not_resent() {
+    let mock = Mock::start(FAST);
+    // The connection closes after the request arrived, before any answer.
+    mock.server.add_fault(
+        FaultRule::new(FaultKind::Drop)
+            .on("POST", "/v1/test-sessions/trigger")
+            .times(1),
+    );
+    let run = mock.run(&["trigger", "-t", "production"]).code(1);
+    let err = stderr(&run);
+    assert!(
+        err.starts_with("error: the trigger was sent but no answer came back, so the test session may have started (it was not sent again; look for it with `checkly test-sessions list`)"),
+        "{err}"
+    );
+    assert!(!err.contains("could not reach Checkly"), "{err}");
+    assert_eq!(
+        mock.received_matching("POST", "/v1/test-sessions/trigger")
+            .len(),
+        1,
+        "a trigger is never sent twice"
+    );
+}

@@ -128,6 +128,23 @@ pub fn prepare(args: &TriggerArgs) -> anyhow::Result<Prepared> {
     })
 }
 
+/// The error of a trigger that failed. When the request may have reached
+/// Checkly without an answer coming back, the session may exist: say so and
+/// how to find it (the client never sends a trigger twice on its own).
+pub fn trigger_failed(error: checkly::Error, what: &str, find: &str) -> anyhow::Error {
+    let ambiguous =
+        matches!(error, checkly::Error::Transport(_)) && error.may_have_reached_checkly();
+    let context = if ambiguous {
+        format!(
+            "the trigger was sent but no answer came back, so {what} may have started \
+             (it was not sent again; {find})"
+        )
+    } else {
+        format!("could not trigger {what}")
+    };
+    anyhow::Error::new(error).context(context)
+}
+
 /// The usage error for a validation error of the trigger request, naming
 /// exactly the flag that set the field.
 fn trigger_usage(
@@ -261,7 +278,13 @@ async fn trigger_and_follow(
             return Ok(Report::new(Outcome::NoMatchingChecks, None, settings));
         }
         Err(checkly::Error::Validation(v)) => return Err(trigger_usage(args, prepared, &v).into()),
-        Err(e) => return Err(anyhow::Error::new(e).context("could not trigger the test session")),
+        Err(e) => {
+            return Err(trigger_failed(
+                e,
+                "the test session",
+                "look for it with `checkly test-sessions list`",
+            ));
+        }
     };
     let session = SessionView::from(triggered);
     *seen = Some(session.clone());
