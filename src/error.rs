@@ -73,8 +73,10 @@ pub enum Error {
         source: serde_json::Error,
     },
 
-    /// The request or the response could not be carried (connection, TLS, timeout).
-    #[error("could not reach Checkly: {0}")]
+    /// The request or the response could not be carried (connection, TLS,
+    /// timeout). See [`Error::may_have_reached_checkly`]: only a failure to
+    /// connect proves the request never arrived.
+    #[error("{}", transport_message(.0))]
     Transport(#[source] reqwest::Error),
 
     /// A waiter gave up before the session finished.
@@ -117,6 +119,14 @@ fn seconds(d: Duration) -> String {
     }
 }
 
+fn transport_message(error: &reqwest::Error) -> String {
+    if error.is_connect() {
+        format!("could not reach Checkly: {error}")
+    } else {
+        format!("the request was sent but no answer came back from Checkly: {error}")
+    }
+}
+
 fn api_message(status: StatusCode, api_error: Option<&ApiError>, excerpt: &str) -> String {
     match api_error {
         Some(e) => format!("Checkly answered {status}: {}: {}", e.error, e.message),
@@ -148,6 +158,28 @@ impl Error {
         match self {
             Error::Api { retry_after, .. } => *retry_after,
             _ => None,
+        }
+    }
+
+    /// Whether Checkly may have received the request, and so acted on it: a
+    /// trigger that failed this way may have started a session. False only
+    /// when nothing was sent: a failure to connect, or a request refused
+    /// before sending (configuration, validation).
+    ///
+    /// ```
+    /// # fn show(err: checkly::Error) {
+    /// if err.may_have_reached_checkly() {
+    ///     eprintln!("the session may exist: look for it before triggering again");
+    /// }
+    /// # }
+    /// ```
+    pub fn may_have_reached_checkly(&self) -> bool {
+        match self {
+            Error::Transport(e) => !e.is_connect(),
+            Error::Api { .. } | Error::Decode { .. } | Error::WaitTimeout { .. } => true,
+            Error::RepeatedCursor { .. } | Error::Io(_) => true,
+            Error::Config { .. } | Error::Validation(_) | Error::InvalidRequest(_) => false,
+            Error::Hook(_) => false,
         }
     }
 

@@ -209,6 +209,11 @@ async fn connection_failures_are_transport_errors() {
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(!error.may_have_reached_checkly(), "nothing was sent");
+    assert!(
+        error.to_string().starts_with("could not reach Checkly"),
+        "{error}"
+    );
     assert!(error.is_retryable());
     assert!(!error.to_string().contains(API_KEY));
 }

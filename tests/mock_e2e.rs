@@ -278,6 +278,16 @@ async fn broken_answers_are_typed_errors() {
     );
     let error = no_retry.list_test_sessions().send().await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(
+        error.may_have_reached_checkly(),
+        "the request arrived: {error}"
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("the request was sent but no answer came back"),
+        "{error}"
+    );
 
     server.add_fault(
         FaultRule::new(FaultKind::NotJson)

@@ -153,8 +153,12 @@ pub struct TriggerArgs {
     /// tagged smoke. A tag written `!name` excludes the checks tagged `name`.
     #[arg(short = 't', long = "tags", value_name = "TAG[,TAG...]", value_parser = parse_tag_group, verbatim_doc_comment)]
     pub tags: Vec<TagGroup>,
-    /// Run this check (repeatable)
-    #[arg(long = "check-id", value_name = "UUID")]
+    /// Run this check (repeatable or comma separated)
+    #[arg(
+        long = "check-id",
+        value_name = "UUID[,UUID...]",
+        value_delimiter = ','
+    )]
     pub check_ids: Vec<Uuid>,
     /// Public location to run the checks in
     #[arg(
@@ -175,6 +179,12 @@ pub struct TriggerArgs {
     /// Read environment variables from a dotenv file (KEY=VALUE lines; --env wins)
     #[arg(long, value_name = "PATH")]
     pub env_file: Option<PathBuf>,
+    /// Secret environment variable for the checks (repeatable; sent as secret, never shown)
+    #[arg(long = "secret-env", value_name = "KEY=VALUE")]
+    pub secret_env: Vec<String>,
+    /// Read secret environment variables from a dotenv file (--secret-env and --env win)
+    #[arg(long, value_name = "PATH")]
+    pub secret_env_file: Option<PathBuf>,
     /// Name of the test session
     #[arg(
         short = 'n',
@@ -183,8 +193,16 @@ pub struct TriggerArgs {
         default_value = "Triggered Session"
     )]
     pub test_session_name: String,
-    /// Retry failed checks up to N times (FIXED strategy; 0 = no retries)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=3), conflicts_with = "retry_strategy")]
+    /// Retry failed checks up to N times, at once (FIXED, no backoff; 0 = no retries; at most 3)
+    ///
+    /// As the official CLI: sends `{"type":"FIXED","maxRetries":N,"baseBackoffSeconds":0}`,
+    /// or `null` for 0; a larger N is lowered to 3 with a note.
+    #[arg(
+        long,
+        value_name = "N",
+        conflicts_with = "retry_strategy",
+        verbatim_doc_comment
+    )]
     pub retries: Option<u32>,
     /// Retry strategy, e.g. `linear:max-retries=3,base-backoff=30` or `single-retry`
     ///
@@ -225,6 +243,15 @@ pub struct TriggerArgs {
     /// Write the JUnit report to this file (implies `--reporter junit`)
     #[arg(long, value_name = "PATH")]
     pub junit_file: Option<PathBuf>,
+    /// Accepted for scripts of the official CLI (sessions are always recorded)
+    #[arg(long, overrides_with = "no_record")]
+    pub record: bool,
+    /// Accepted for scripts of the official CLI; prints a note (the API records every session)
+    #[arg(long, overrides_with = "record")]
+    pub no_record: bool,
+    /// Accepted for scripts of the official CLI; not read (checks are chosen by --tags, --check-id)
+    #[arg(short = 'c', long = "config", value_name = "PATH")]
+    pub config: Option<PathBuf>,
     /// Seconds each completion long poll may wait (1 to 30)
     #[arg(long, hide = true, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=30))]
     pub poll_seconds: u32,

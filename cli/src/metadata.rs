@@ -27,6 +27,7 @@ pub fn collect(env: Lookup<'_>, git: Git<'_>) -> Option<TestSessionMetadata> {
 
     let commit_id = first(&[
         "CHECKLY_REPO_SHA",
+        "CHECKLY_TEST_REPO_SHA",
         "GITHUB_SHA",
         "CI_COMMIT_SHA",
         "CIRCLE_SHA1",
@@ -41,6 +42,7 @@ pub fn collect(env: Lookup<'_>, git: Git<'_>) -> Option<TestSessionMetadata> {
 
     let branch_name = first(&[
         "CHECKLY_REPO_BRANCH",
+        "CHECKLY_TEST_REPO_BRANCH",
         "GITHUB_HEAD_REF",
         "GITHUB_REF_NAME",
         "CI_COMMIT_REF_NAME",
@@ -74,6 +76,7 @@ pub fn collect(env: Lookup<'_>, git: Git<'_>) -> Option<TestSessionMetadata> {
         _ => None,
     };
     let repo_url = var("CHECKLY_REPO_URL")
+        .or_else(|| var("CHECKLY_TEST_REPO_URL"))
         .or(github_url)
         .or_else(|| {
             first(&[
@@ -91,6 +94,7 @@ pub fn collect(env: Lookup<'_>, git: Git<'_>) -> Option<TestSessionMetadata> {
 
     let commit_owner = first(&[
         "CHECKLY_REPO_COMMIT_OWNER",
+        "CHECKLY_TEST_REPO_COMMIT_OWNER",
         "GITHUB_ACTOR",
         "CI_COMMIT_AUTHOR",
         "GITLAB_USER_LOGIN",
@@ -104,6 +108,7 @@ pub fn collect(env: Lookup<'_>, git: Git<'_>) -> Option<TestSessionMetadata> {
 
     let commit_message = first(&[
         "CHECKLY_REPO_COMMIT_MESSAGE",
+        "CHECKLY_TEST_REPO_COMMIT_MESSAGE",
         "CI_COMMIT_TITLE",
         "TRAVIS_COMMIT_MESSAGE",
         "BUILDKITE_MESSAGE",
@@ -229,6 +234,34 @@ mod tests {
         assert_eq!(m.commit_owner.as_deref(), Some("octocat"));
         assert_eq!(m.commit_message.as_deref(), Some("Ship it"));
         assert_eq!(m.environment.as_deref(), Some("staging"));
+    }
+
+    #[test]
+    fn the_older_checkly_test_repo_names_still_count() {
+        let vars = [
+            ("GITHUB_SHA", "ghsha"),
+            ("CHECKLY_TEST_REPO_SHA", "oldsha"),
+            ("CHECKLY_TEST_REPO_BRANCH", "old-branch"),
+            ("CHECKLY_TEST_REPO_URL", "https://git.example.com/acme/shop"),
+            ("CHECKLY_TEST_REPO_COMMIT_OWNER", "Grace"),
+            ("CHECKLY_TEST_REPO_COMMIT_MESSAGE", "Old name"),
+        ];
+        let m = collect(&env(&vars), &no_git).unwrap();
+        assert_eq!(m.commit_id.as_deref(), Some("oldsha"));
+        assert_eq!(m.branch_name.as_deref(), Some("old-branch"));
+        assert_eq!(
+            m.repo_url.as_deref(),
+            Some("https://git.example.com/acme/shop")
+        );
+        assert_eq!(m.commit_owner.as_deref(), Some("Grace"));
+        assert_eq!(m.commit_message.as_deref(), Some("Old name"));
+        // The current names win over the older ones.
+        let both = [
+            ("CHECKLY_REPO_SHA", "newsha"),
+            ("CHECKLY_TEST_REPO_SHA", "oldsha"),
+        ];
+        let m = collect(&env(&both), &no_git).unwrap();
+        assert_eq!(m.commit_id.as_deref(), Some("newsha"));
     }
 
     #[test]

@@ -44,67 +44,87 @@ pub struct EnvPair {
     pub value: String,
 }
 
-/// Parses one `--env` value, `KEY=VALUE` (the value may contain `=`).
+/// Parses one `--env` (or `--secret-env`) value like one dotenv line (see
+/// [`parse_env_file`]): `KEY=VALUE`, the value may contain `=`, be quoted, or
+/// end at an inline comment.
 ///
 /// The error never shows the value: it may be a secret (clap is given the
 /// flag as a plain string for the same reason, so that it does not echo it).
-pub fn parse_env_pair(value: &str) -> Result<EnvPair, UsageError> {
-    match value.split_once('=') {
-        Some((key, val)) => Ok(EnvPair {
-            key: key.trim().to_string(),
-            value: val.to_string(),
-        }),
-        None => Err(UsageError::new(
-            "--env",
-            "expected KEY=VALUE (the value is not shown)",
-        )),
+pub fn parse_env_pair(value: &str, flag: &'static str) -> Result<EnvPair, UsageError> {
+    let shape = || UsageError::new(flag, "expected KEY=VALUE (the value is not shown)");
+    if !value.contains('=') {
+        return Err(shape());
+    }
+    let mut pairs = parse_dotenv(value).map_err(|(_, what)| UsageError::new(flag, what))?;
+    match (pairs.pop(), pairs.is_empty()) {
+        (Some(pair), true) => Ok(pair),
+        _ => Err(shape()),
     }
 }
 
-/// Reads a dotenv file; see [`parse_env_file`] for the syntax.
-pub fn read_env_file(path: &Path) -> anyhow::Result<Vec<EnvPair>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        UsageError::new("--env-file", format!("cannot read {}: {e}", path.display()))
-    })?;
-    parse_env_file(&text).with_context(|| format!("in {}", path.display()))
+/// Reads a dotenv file given to `flag`; see [`parse_env_file`] for the syntax.
+pub fn read_env_file(path: &Path, flag: &'static str) -> anyhow::Result<Vec<EnvPair>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| UsageError::new(flag, format!("cannot read {}: {e}", path.display())))?;
+    parse_env_file(&text, flag).with_context(|| format!("in {}", path.display()))
 }
 
-/// Parses the text of a dotenv file:
+/// Parses the text of a dotenv file given to `flag`:
 ///
 /// - `KEY=VALUE` lines, with an optional `export ` prefix; blank lines and
 ///   lines starting with `#` are skipped;
 /// - an unquoted value is trimmed, and ends at a `#` that follows a space or
 ///   tab (an inline comment; `A=b#c` keeps its `#`);
 /// - a value in double quotes expands `\n`, `\t`, `\"` and `\\` (other
-///   backslashes stay as they are);
-/// - a value in single quotes is taken literally;
+///   backslashes stay as they are) and may span lines;
+/// - a value in single quotes is taken literally and may span lines;
 /// - after a closing quote only spaces and a `#` comment may follow.
 ///
 /// Errors name the line but never show a value (it may be a secret).
-pub fn parse_env_file(text: &str) -> Result<Vec<EnvPair>, UsageError> {
+pub fn parse_env_file(text: &str, flag: &'static str) -> Result<Vec<EnvPair>, UsageError> {
+    parse_dotenv(text).map_err(|(line, what)| UsageError::new(flag, format!("line {line}: {what}")))
+}
+
+/// The dotenv parser behind [`parse_env_file`] and [`parse_env_pair`]; an
+/// error is the line it starts on and what is wrong.
+fn parse_dotenv(text: &str) -> Result<Vec<EnvPair>, (usize, &'static str)> {
     let mut pairs = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+    let mut rest = text;
+    let mut line = 1;
+    while !rest.is_empty() {
+        let (first, after) = rest.split_once('\n').unwrap_or((rest, ""));
+        let trimmed = first.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            rest = after;
+            line += 1;
             continue;
         }
-        let bad = |what: &str| UsageError::new("--env-file", format!("line {}: {what}", index + 1));
-        let line = line.strip_prefix("export ").map_or(line, str::trim_start);
-        let Some((key, raw)) = line.split_once('=') else {
+        let bad = |what| (line, what);
+        let statement = trimmed
+            .strip_prefix("export ")
+            .map_or(trimmed, str::trim_start);
+        let Some((key, _)) = statement.split_once('=') else {
             return Err(bad("expected KEY=VALUE, got a line without `=`"));
         };
-        let value = env_file_value(raw).map_err(bad)?;
+        // `first` has no `=` before the key's: the value starts after it, and
+        // a quoted value may run on over the lines that follow.
+        let value_start = first.find('=').map_or(first.len(), |i| i + 1);
+        let (value, remainder) = env_value(&rest[value_start..]).map_err(bad)?;
         pairs.push(EnvPair {
             key: key.trim().to_string(),
             value,
         });
+        let consumed = rest.len() - remainder.len();
+        line += rest[..consumed].matches('\n').count();
+        rest = remainder;
     }
     Ok(pairs)
 }
 
-/// The value of a dotenv line: `raw` is everything after the first `=`.
-fn env_file_value(raw: &str) -> Result<String, &'static str> {
-    let trimmed = raw.trim_start();
+/// One value: `raw` runs from after the `=` to the end of the text. Returns
+/// the value and the text after the line it ends on.
+fn env_value(raw: &str) -> Result<(String, &str), &'static str> {
+    let trimmed = raw.trim_start_matches([' ', '\t']);
     let mut chars = trimmed.char_indices();
     let (value, rest) = match chars.next() {
         Some((_, '"')) => {
@@ -130,33 +150,33 @@ fn env_file_value(raw: &str) -> Result<String, &'static str> {
                     c => value.push(c),
                 }
             }
-            let end = end.ok_or("the double quote is never closed (values span one line)")?;
+            let end = end.ok_or("the double quote is never closed")?;
             (value, &trimmed[end..])
         }
         Some((_, '\'')) => {
             let body = &trimmed[1..];
-            let end = body
-                .find('\'')
-                .ok_or("the single quote is never closed (values span one line)")?;
+            let end = body.find('\'').ok_or("the single quote is never closed")?;
             (body[..end].to_string(), &body[end + 1..])
         }
         _ => {
+            let (line, after) = raw.split_once('\n').unwrap_or((raw, ""));
             // An inline comment starts at a `#` after a space or tab.
-            let mut end = raw.len();
+            let mut end = line.len();
             let mut previous = None;
-            for (i, c) in raw.char_indices() {
+            for (i, c) in line.char_indices() {
                 if c == '#' && previous.is_some_and(|p: char| p == ' ' || p == '\t') {
                     end = i;
                     break;
                 }
                 previous = Some(c);
             }
-            return Ok(raw[..end].trim().to_string());
+            return Ok((line[..end].trim().to_string(), after));
         }
     };
-    let rest = rest.trim_start();
-    if rest.is_empty() || rest.starts_with('#') {
-        Ok(value)
+    let (tail, after) = rest.split_once('\n').unwrap_or((rest, ""));
+    let tail = tail.trim();
+    if tail.is_empty() || tail.starts_with('#') {
+        Ok((value, after))
     } else {
         Err("unexpected text after the closing quote")
     }
@@ -256,14 +276,26 @@ fn number(key: &str, val: &str) -> Result<u32, String> {
         .map_err(|_| format!("`{key}` must be a whole number, got `{val}`"))
 }
 
-/// The strategy `--retries N` stands for: FIXED with `maxRetries` N, none for 0.
-pub fn retries_shorthand(retries: u32) -> Option<RetryStrategy> {
-    (retries > 0).then(|| {
+/// The most retries `--retries` asks for, as in the official CLI.
+pub const MAX_RETRIES_FLAG: u32 = 3;
+
+/// The strategy `--retries N` stands for, as the official CLI sends it:
+/// FIXED with `maxRetries` N and no backoff (without `baseBackoffSeconds` the
+/// API would wait 60 s between retries), `null` for 0. N above
+/// [`MAX_RETRIES_FLAG`] is lowered to it; the second value says so.
+pub fn retries_shorthand(retries: u32) -> (RetryStrategy, bool) {
+    let clamped = retries > MAX_RETRIES_FLAG;
+    let retries = retries.min(MAX_RETRIES_FLAG);
+    let strategy = if retries == 0 {
+        RetryStrategy::NoRetries
+    } else {
         RetryStrategy::Fixed(BackoffRetry {
             max_retries: Some(retries),
+            base_backoff_seconds: Some(0.0),
             ..BackoffRetry::default()
         })
-    })
+    };
+    (strategy, clamped)
 }
 
 /// Parses a speed factor: a finite number greater than 0.
@@ -315,14 +347,14 @@ mod tests {
     #[test]
     fn env_pairs() {
         assert_eq!(
-            parse_env_pair("A=b=c").unwrap(),
+            parse_env_pair("A=b=c", "--env").unwrap(),
             EnvPair {
                 key: "A".into(),
                 value: "b=c".into()
             }
         );
-        assert_eq!(parse_env_pair("=v").unwrap().key, "");
-        let err = parse_env_pair("TOKEN:s3cr3t").unwrap_err();
+        assert_eq!(parse_env_pair("=v", "--env").unwrap().key, "");
+        let err = parse_env_pair("TOKEN:s3cr3t", "--env").unwrap_err();
         assert_eq!(err.flag, "--env");
         assert!(err.message.contains("KEY=VALUE"), "{}", err.message);
         assert!(
@@ -332,7 +364,7 @@ mod tests {
     }
 
     fn flat(text: &str) -> Vec<(String, String)> {
-        parse_env_file(text)
+        parse_env_file(text, "--env-file")
             .unwrap()
             .into_iter()
             .map(|p| (p.key, p.value))
@@ -347,12 +379,47 @@ mod tests {
     }
 
     #[test]
+    fn quoted_values_span_lines_and_errors_keep_their_line() {
+        assert_eq!(
+            flat("KEY=\"-----BEGIN KEY-----\nabc\n-----END KEY-----\"\nNEXT='a\nb' # c\nLAST=1\n"),
+            pairs(&[
+                ("KEY", "-----BEGIN KEY-----\nabc\n-----END KEY-----"),
+                ("NEXT", "a\nb"),
+                ("LAST", "1")
+            ])
+        );
+        let err = parse_env_file("A=\"x\ny\"\nB='p\nq'\nnope\n", "--env-file").unwrap_err();
+        assert!(err.message.starts_with("line 5: "), "{}", err.message);
+        assert_eq!(
+            flat("EMPTY=\nNEXT=2"),
+            pairs(&[("EMPTY", ""), ("NEXT", "2")])
+        );
+    }
+
+    #[test]
+    fn an_env_flag_is_read_like_a_dotenv_line() {
+        let pair = |text| parse_env_pair(text, "--env").unwrap();
+        assert_eq!(pair("A=\"two words\"").value, "two words");
+        assert_eq!(pair("A='$HOME'").value, "$HOME");
+        assert_eq!(pair("A=b #c").value, "b");
+        assert_eq!(pair("A=b#c").value, "b#c");
+        assert_eq!(pair("export A=1").key, "A");
+        let err = parse_env_pair("S=\"SECRETV", "--secret-env").unwrap_err();
+        assert_eq!(err.flag, "--secret-env");
+        assert!(!err.to_string().contains("SECRETV"), "{err}");
+        assert!(
+            parse_env_pair("A=1\nB=2", "--env").is_err(),
+            "one pair per flag"
+        );
+    }
+
+    #[test]
     fn env_files() {
         assert_eq!(
             flat("# comment\n\nexport A=1\nB = \"two words\"\nC='x'\nD=\n"),
             pairs(&[("A", "1"), ("B", "two words"), ("C", "x"), ("D", "")])
         );
-        let err = parse_env_file("A=1\nnope\n").unwrap_err();
+        let err = parse_env_file("A=1\nnope\n", "--env-file").unwrap_err();
         assert_eq!(err.flag, "--env-file");
         assert!(err.message.contains("line 2"), "{}", err.message);
     }
@@ -398,7 +465,7 @@ mod tests {
             "A=\"SECRETV\" trailing",
             "A=\"SECRETV\\\"",
         ] {
-            let err = parse_env_file(bad).unwrap_err();
+            let err = parse_env_file(bad, "--env-file").unwrap_err();
             assert_eq!(err.flag, "--env-file");
             assert!(
                 err.message.starts_with("line 1: "),
@@ -411,6 +478,18 @@ mod tests {
                 err.message
             );
         }
+    }
+
+    #[test]
+    fn retries_send_the_official_wire_form() {
+        let wire = |n| serde_json::to_value(retries_shorthand(n).0).unwrap();
+        assert_eq!(wire(0), serde_json::Value::Null);
+        assert_eq!(
+            wire(2),
+            serde_json::json!({"type": "FIXED", "maxRetries": 2, "baseBackoffSeconds": 0.0})
+        );
+        assert_eq!(wire(7), wire(3));
+        assert!(retries_shorthand(7).1 && !retries_shorthand(3).1);
     }
 
     #[test]
@@ -470,14 +549,18 @@ mod tests {
     }
 
     #[test]
-    fn retries_shorthand_is_fixed() {
-        assert_eq!(retries_shorthand(0), None);
+    fn retries_shorthand_is_fixed_without_backoff() {
+        assert_eq!(retries_shorthand(0), (RetryStrategy::NoRetries, false));
         assert_eq!(
             retries_shorthand(2),
-            Some(RetryStrategy::Fixed(BackoffRetry {
-                max_retries: Some(2),
-                ..BackoffRetry::default()
-            }))
+            (
+                RetryStrategy::Fixed(BackoffRetry {
+                    max_retries: Some(2),
+                    base_backoff_seconds: Some(0.0),
+                    ..BackoffRetry::default()
+                }),
+                false
+            )
         );
     }
 

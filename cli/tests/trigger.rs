@@ -135,6 +135,29 @@ fn ci_is_the_default_reporter_under_ci() {
 }
 
 #[test]
+fn ci_is_detected_from_the_vendor_variables_too() {
+    let mock = Mock::start(FAST);
+    let reporter_line = |vars: &[(&str, &str)]| {
+        let mut cmd = mock.cmd(&["trigger", "-t", "failing"]);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let ci = "[FAIL] Staging search API";
+    assert!(reporter_line(&[("GITHUB_ACTIONS", "true")]).starts_with(ci));
+    assert!(reporter_line(&[("GITLAB_CI", "true")]).starts_with(ci));
+    let local = reporter_line(&[("CI", "false")]);
+    assert!(!local.starts_with(ci), "{local}");
+    assert!(!reporter_line(&[]).starts_with(ci));
+}
+
+#[test]
 fn json_report_follows_the_schema() {
     let mock = Mock::start(FAST);
     let run = mock
@@ -376,9 +399,57 @@ fn defaults_and_ci_metadata() {
     assert_eq!(body["runLocation"], "eu-central-1");
     assert_eq!(
         body.get("retryStrategy"),
-        None,
-        "--retries 0 means no retry strategy"
+        Some(&serde_json::Value::Null),
+        "--retries 0 sends null, as the official CLI does"
     );
+}
+
+#[test]
+fn official_cli_invocations_parse_and_send_what_it_sends() {
+    let mock = Mock::start(FAST);
+    let a = "dec0de00-0000-4000-8000-000000000001";
+    let b = "dec0de00-0000-4000-8000-000000000002";
+    let run = mock
+        .run(&[
+            "trigger",
+            "--check-id",
+            &format!("{a},{b}"),
+            "--retries",
+            "5",
+            "--record",
+            "--no-record",
+            "-c",
+            "checkly.config.ts",
+            "-d",
+        ])
+        .code(0);
+    let err = stderr(&run);
+    assert!(
+        err.contains("note: --retries 5 is more than 3; using 3"),
+        "{err}"
+    );
+    assert!(
+        err.contains("note: --no-record has no effect here"),
+        "{err}"
+    );
+    assert!(
+        err.contains("note: --config checkly.config.ts is not read"),
+        "{err}"
+    );
+    let body = &mock.received_matching("POST", "/v1/test-sessions/trigger")[0].body;
+    assert_eq!(body["target"]["checkId"], json!([a, b]));
+    assert_eq!(
+        body["retryStrategy"],
+        json!({"type": "FIXED", "maxRetries": 3, "baseBackoffSeconds": 0.0})
+    );
+    mock.run(&["trigger", "--check-id", a, "--record", "-d"])
+        .code(0);
+    let err = stderr(
+        &mock
+            .run(&["trigger", "--check-id", a, "--record", "-d"])
+            .code(0),
+    );
+    assert!(!err.contains("note:"), "--record is the default: {err}");
 }
 
 #[test]
@@ -594,6 +665,49 @@ fn bad_junit_files_exit_two_before_anything_runs() {
 }
 
 #[test]
+fn secret_variables_are_sent_as_secrets_and_never_shown() {
+    let mock = Mock::start(FAST);
+    let dir = std::env::temp_dir().join(format!("checkly-cli-secrets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let secrets = dir.join("secrets.env");
+    std::fs::write(
+        &secrets,
+        "DB_PASSWORD=\"hunter2-canary\nsecond line\"\nAPI_TOKEN=from-file\n",
+    )
+    .unwrap();
+    let run = mock
+        .run(&[
+            "trigger",
+            "-t",
+            "production",
+            "-v",
+            "-e",
+            "PLAIN=visible",
+            "--secret-env",
+            "API_TOKEN=tok-canary",
+            "--secret-env-file",
+            secrets.to_str().unwrap(),
+            "-r",
+            "json",
+        ])
+        .code(0);
+    std::fs::remove_dir_all(dir).unwrap();
+    let body = &mock.received_matching("POST", "/v1/test-sessions/trigger")[0].body;
+    assert_eq!(
+        body["environmentVariables"],
+        json!([
+            {"key": "DB_PASSWORD", "value": "hunter2-canary\nsecond line", "locked": false, "secret": true},
+            {"key": "PLAIN", "value": "visible", "locked": false},
+            {"key": "API_TOKEN", "value": "tok-canary", "locked": false, "secret": true}
+        ])
+    );
+    let shown = format!("{}{}", stdout(&run), stderr(&run));
+    for canary in ["hunter2-canary", "tok-canary", "from-file"] {
+        assert!(!shown.contains(canary), "{canary} shown: {shown}");
+    }
+}
+
+#[test]
 fn env_values_are_never_echoed() {
     let mock = Mock::start(FAST);
     for args in [
@@ -678,7 +792,7 @@ fn names_cannot_inject_lines() {
 fn bad_flags_exit_two_naming_the_flag() {
     let mock = Mock::start(FAST);
     let cases: &[(&[&str], &str)] = &[
-        (&["trigger", "--retries", "7"], "--retries"),
+        (&["trigger", "--retries", "many"], "--retries"),
         (&["trigger", "-e", "NOEQUALS"], "--env"),
         (
             &[
@@ -1051,5 +1165,29 @@ fn a_completion_that_only_answers_408_at_once_is_polled_at_most_once_a_second() 
     assert!(
         completions as f64 <= elapsed.ceil() + 1.0,
         "{completions} completion requests in {elapsed:.1} s"
+    );
+}
+
+#[test]
+fn a_trigger_without_an_answer_says_the_session_may_exist_and_is_not_resent() {
+    let mock = Mock::start(FAST);
+    // The connection closes after the request arrived, before any answer.
+    mock.server.add_fault(
+        FaultRule::new(FaultKind::Drop)
+            .on("POST", "/v1/test-sessions/trigger")
+            .times(1),
+    );
+    let run = mock.run(&["trigger", "-t", "production"]).code(1);
+    let err = stderr(&run);
+    assert!(
+        err.starts_with("error: the trigger was sent but no answer came back, so the test session may have started (it was not sent again; look for it with `checkly test-sessions list`)"),
+        "{err}"
+    );
+    assert!(!err.contains("could not reach Checkly"), "{err}");
+    assert_eq!(
+        mock.received_matching("POST", "/v1/test-sessions/trigger")
+            .len(),
+        1,
+        "a trigger is never sent twice"
     );
 }

@@ -84,7 +84,13 @@ async fn trigger(
             print::error_line("no matching checks: no check matches the given tags or check ids");
             return Ok(Exit::Failure);
         }
-        Err(e) => return Err(anyhow::Error::new(e).context("could not trigger check sessions")),
+        Err(e) => {
+            return Err(super::trigger::trigger_failed(
+                e,
+                "check sessions",
+                "look for them on the checks' pages in Checkly",
+            ));
+        }
     };
     let count = response.sessions.len();
     printer.info(&format!(

@@ -19,7 +19,7 @@ use crate::cli::{GlobalArgs, ReporterKind, TriggerArgs};
 use crate::error::{Exit, Interrupted, UsageError, usage_for_validation};
 use crate::follow::{FollowOptions, Followed, Follower, SignalAction, Signals};
 use crate::metadata;
-use crate::parse::{parse_env_pair, read_env_file, retries_shorthand};
+use crate::parse::{MAX_RETRIES_FLAG, parse_env_pair, read_env_file, retries_shorthand};
 use crate::print::{self, Printer, sanitize};
 use crate::report::{self, Outcome, Report, ReportSettings};
 use crate::session::SessionView;
@@ -36,29 +36,46 @@ pub async fn run(global: &GlobalArgs, args: TriggerArgs) -> anyhow::Result<Exit>
 pub struct Prepared {
     /// The request to send.
     pub request: TriggerTestSessionRequest,
-    /// `--env` or `--env-file`, by index of `environmentVariables`.
+    /// The flag each of `environmentVariables` came from (`--env`,
+    /// `--env-file`, `--secret-env`, `--secret-env-file`), by index.
     pub env_sources: Vec<&'static str>,
 }
 
 /// Builds the trigger request from the flags, an `--env-file` and the
 /// metadata of git and CI.
 pub fn prepare(args: &TriggerArgs) -> anyhow::Result<Prepared> {
+    // Files first, then flags; a flag's key replaces the same key from a file.
     let mut pairs: Vec<(String, String, &'static str)> = Vec::new();
-    if let Some(path) = &args.env_file {
-        for pair in read_env_file(path)? {
-            pairs.push((pair.key, pair.value, "--env-file"));
+    for (path, flag) in [
+        (&args.env_file, "--env-file"),
+        (&args.secret_env_file, "--secret-env-file"),
+    ] {
+        if let Some(path) = path {
+            for pair in read_env_file(path, flag)? {
+                pairs.push((pair.key, pair.value, flag));
+            }
         }
     }
-    for text in &args.env {
-        let pair = parse_env_pair(text)?;
-        // --env wins over the same key from --env-file.
-        pairs.retain(|(key, _, source)| !(*source == "--env-file" && *key == pair.key));
-        pairs.push((pair.key, pair.value, "--env"));
+    let flags = args
+        .env
+        .iter()
+        .map(|text| (text, "--env"))
+        .chain(args.secret_env.iter().map(|text| (text, "--secret-env")));
+    for (text, flag) in flags {
+        let pair = parse_env_pair(text, flag)?;
+        pairs.retain(|(key, _, source)| !(source.ends_with("-file") && *key == pair.key));
+        pairs.push((pair.key, pair.value, flag));
     }
     let env_sources = pairs.iter().map(|(_, _, source)| *source).collect();
     let environment_variables = pairs
         .into_iter()
-        .map(|(key, value, _)| EnvironmentVariable::plain(key, value))
+        .map(|(key, value, source)| {
+            if source.starts_with("--secret-env") {
+                EnvironmentVariable::secret(key, value)
+            } else {
+                EnvironmentVariable::plain(key, value)
+            }
+        })
         .collect();
 
     let target = super::target(&args.tags, &args.check_ids).map(|(match_tags, check_id)| {
@@ -70,9 +87,28 @@ pub fn prepare(args: &TriggerArgs) -> anyhow::Result<Prepared> {
     });
     let retry_strategy = match (&args.retry_strategy, args.retries) {
         (Some(strategy), _) => Some(strategy.clone()),
-        (None, Some(retries)) => retries_shorthand(retries),
+        (None, Some(retries)) => {
+            let (strategy, clamped) = retries_shorthand(retries);
+            if clamped {
+                print::stderr_line(&format!(
+                    "note: --retries {retries} is more than {MAX_RETRIES_FLAG}; using {MAX_RETRIES_FLAG}"
+                ));
+            }
+            Some(strategy)
+        }
         (None, None) => None,
     };
+    if args.no_record {
+        print::stderr_line(
+            "note: --no-record has no effect here: Checkly's API records every test session",
+        );
+    }
+    if let Some(path) = &args.config {
+        print::stderr_line(&format!(
+            "note: --config {} is not read: checks are chosen by --tags and --check-id",
+            sanitize(&path.display().to_string())
+        ));
+    }
     let run_location = args
         .private_location
         .clone()
@@ -90,6 +126,23 @@ pub fn prepare(args: &TriggerArgs) -> anyhow::Result<Prepared> {
         request,
         env_sources,
     })
+}
+
+/// The error of a trigger that failed. When the request may have reached
+/// Checkly without an answer coming back, the session may exist: say so and
+/// how to find it (the client never sends a trigger twice on its own).
+pub fn trigger_failed(error: checkly::Error, what: &str, find: &str) -> anyhow::Error {
+    let ambiguous =
+        matches!(error, checkly::Error::Transport(_)) && error.may_have_reached_checkly();
+    let context = if ambiguous {
+        format!(
+            "the trigger was sent but no answer came back, so {what} may have started \
+             (it was not sent again; {find})"
+        )
+    } else {
+        format!("could not trigger {what}")
+    };
+    anyhow::Error::new(error).context(context)
 }
 
 /// The usage error for a validation error of the trigger request, naming
@@ -225,7 +278,13 @@ async fn trigger_and_follow(
             return Ok(Report::new(Outcome::NoMatchingChecks, None, settings));
         }
         Err(checkly::Error::Validation(v)) => return Err(trigger_usage(args, prepared, &v).into()),
-        Err(e) => return Err(anyhow::Error::new(e).context("could not trigger the test session")),
+        Err(e) => {
+            return Err(trigger_failed(
+                e,
+                "the test session",
+                "look for it with `checkly test-sessions list`",
+            ));
+        }
     };
     let session = SessionView::from(triggered);
     *seen = Some(session.clone());

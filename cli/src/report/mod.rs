@@ -261,9 +261,12 @@ pub fn choose(asked: &[ReporterKind], junit_file: Option<&Path>, ci: bool) -> Ve
     kinds
 }
 
-/// Whether the `CI` variable says we run in CI.
+/// Whether we run in CI, detected as the official CLI does (`ci_info`, the
+/// port of its `ci-info`: `CI` and the variables of each CI vendor), except
+/// that `CI=false` or `CI=0` says no.
 pub fn running_in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+    let denied = std::env::var("CI").is_ok_and(|v| v == "0" || v.eq_ignore_ascii_case("false"));
+    !denied && ci_info::is_ci()
 }
 
 /// Renders `report` with each reporter: to stdout, or JUnit to `junit_file`.
