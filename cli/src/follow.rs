@@ -132,21 +132,31 @@ impl Signals {
     }
 }
 
-/// Installs the Ctrl+C (SIGINT) handler now and forwards every press to the
-/// returned channel.
+/// Installs the handlers now and forwards every Ctrl+C (SIGINT) and, on
+/// Unix, every SIGTERM to the returned channel: a CI runner stops a cancelled
+/// or timed-out job with SIGTERM, which then acts as the first Ctrl+C
+/// (cancel the session, report what is known, exit 1); a second signal of
+/// either kind exits at once.
 fn ctrl_c_channel() -> anyhow::Result<mpsc::UnboundedReceiver<()>> {
     let (tx, rx) = mpsc::unbounded_channel();
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        let mut sigint = signal(SignalKind::interrupt()).context("could not listen for Ctrl+C")?;
-        tokio::spawn(async move {
-            while sigint.recv().await.is_some() {
-                if tx.send(()).is_err() {
-                    break;
+        for (kind, what) in [
+            (SignalKind::interrupt(), "Ctrl+C"),
+            (SignalKind::terminate(), "SIGTERM"),
+        ] {
+            let mut signals =
+                signal(kind).with_context(|| format!("could not listen for {what}"))?;
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                while signals.recv().await.is_some() {
+                    if tx.send(()).is_err() {
+                        break;
+                    }
                 }
-            }
-        });
+            });
+        }
     }
     #[cfg(not(unix))]
     {

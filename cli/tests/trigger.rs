@@ -993,11 +993,32 @@ fn spawn_following(mock: &Mock) -> (std::process::Child, BufReader<std::process:
 }
 
 fn interrupt(child: &std::process::Child) {
+    signal(child, "-INT");
+}
+
+fn signal(child: &std::process::Child, which: &str) {
     let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([which, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+#[test]
+fn sigterm_cancels_the_session_reports_and_exits_one() {
+    let mock = Mock::start(1.0);
+    let (child, mut err) = spawn_following(&mock);
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, "-TERM");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(code(&output), 1, "{rest}");
+    assert!(rest.contains("cancelling the test session"), "{rest}");
+    assert_eq!(mock.received_matching("POST", "/cancel").len(), 1);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["outcome"], "cancelled");
+    assert_eq!(report["session"]["status"], "CANCELLED");
 }
 
 #[test]

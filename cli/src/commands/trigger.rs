@@ -1,7 +1,8 @@
 //! `checkly trigger`: trigger a test session, follow it, report, and exit 0
 //! only when every check passed.
 //!
-//! Ctrl+C is heard from before the trigger request: the first press cancels
+//! Ctrl+C (and SIGTERM, which CI runners send) is heard from before the
+//! trigger request: the first press cancels
 //! the session (if the trigger is still under way, the command waits for its
 //! answer, to learn the session, and cancels it at once); a second press exits
 //! 1 at once. When the run ends in an error (or that second Ctrl+C), the
