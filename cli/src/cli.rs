@@ -153,6 +153,9 @@ pub struct TriggerArgs {
     /// tagged smoke. A tag written `!name` excludes the checks tagged `name`.
     #[arg(short = 't', long = "tags", value_name = "TAG[,TAG...]", value_parser = parse_tag_group, verbatim_doc_comment)]
     pub tags: Vec<TagGroup>,
+    /// Run only the checks that failed in this earlier test session
+    #[arg(long, value_name = "SESSION_ID", conflicts_with_all = ["tags", "check_ids"])]
+    pub rerun_failed: Option<Uuid>,
     /// Run this check (repeatable or comma separated)
     #[arg(
         long = "check-id",

@@ -1212,3 +1212,63 @@ fn a_trigger_without_an_answer_says_the_session_may_exist_and_is_not_resent() {
         "a trigger is never sent twice"
     );
 }
+
+#[test]
+fn rerun_failed_triggers_only_the_checks_that_failed() {
+    let mock = Mock::start(FAST);
+    let first = mock
+        .run(&["trigger", "-t", "staging", "-r", "json"])
+        .code(1);
+    let report: Value = serde_json::from_str(&stdout(&first)).unwrap();
+    let earlier = report["session"]["id"].as_str().unwrap().to_string();
+    let mut failed: Vec<&str> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "FAILED")
+        .map(|r| r["checkId"].as_str().unwrap())
+        .collect();
+    failed.sort_unstable();
+    assert_eq!(failed.len(), 2, "{report}");
+
+    let run = mock
+        .run(&["trigger", "--rerun-failed", &earlier, "-d"])
+        .code(0);
+    assert!(
+        stderr(&run).contains(&format!(
+            "Rerunning the 2 checks that failed in test session {earlier}"
+        )),
+        "{}",
+        stderr(&run)
+    );
+    let triggers = mock.received_matching("POST", "/v1/test-sessions/trigger");
+    assert_eq!(triggers.len(), 2);
+    let mut rerun: Vec<&str> = triggers[1].body["target"]["checkId"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    rerun.sort_unstable();
+    assert_eq!(rerun, failed, "only the failed checks, degraded ones not");
+    assert_eq!(triggers[1].body["target"].get("matchTags"), None);
+
+    let passing = mock
+        .run(&["trigger", "-t", "production", "-r", "json"])
+        .code(0);
+    let report: Value = serde_json::from_str(&stdout(&passing)).unwrap();
+    let id = report["session"]["id"].as_str().unwrap().to_string();
+    let run = mock.run(&["trigger", "--rerun-failed", &id]).code(0);
+    assert!(
+        stderr(&run).contains("nothing to rerun"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(
+        mock.received_matching("POST", "/v1/test-sessions/trigger")
+            .len(),
+        3
+    );
+    mock.run(&["trigger", "--rerun-failed", &id, "-t", "x"])
+        .code(2);
+}

@@ -11,9 +11,11 @@
 
 use std::path::Path;
 
+use anyhow::Context;
 use checkly::Client;
 use checkly::types::{
-    EnvironmentVariable, TriggerTestSessionRequest, TriggerTestSessionRequestTarget,
+    EnvironmentVariable, ResultType, TestSessionStatus, TriggerTestSessionRequest,
+    TriggerTestSessionRequestTarget,
 };
 
 use crate::cli::{GlobalArgs, ReporterKind, TriggerArgs};
@@ -176,9 +178,27 @@ pub async fn run_with_client(
     demo: bool,
 ) -> anyhow::Result<Exit> {
     // Bad input first, before anything is sent: exit 2, no report.
-    let prepared = prepare(args)?;
+    let mut prepared = prepare(args)?;
     if let Some(path) = &args.junit_file {
         report::check_junit_file(path)?;
+    }
+    if let Some(earlier) = args.rerun_failed {
+        let failed = failed_checks(client, earlier).await?;
+        if failed.is_empty() {
+            printer.info(&format!(
+                "No check failed in test session {earlier}: nothing to rerun"
+            ));
+            return Ok(Exit::Success);
+        }
+        printer.info(&format!(
+            "Rerunning the {} check{} that failed in test session {earlier}",
+            failed.len(),
+            if failed.len() == 1 { "" } else { "s" }
+        ));
+        prepared.request.target = Some(TriggerTestSessionRequestTarget {
+            check_id: failed,
+            ..TriggerTestSessionRequestTarget::default()
+        });
     }
     let run = Run {
         kinds: report::choose(
@@ -204,6 +224,27 @@ pub async fn run_with_client(
             Err(err)
         }
     }
+}
+
+/// The checks whose final result failed in test session `id` (for
+/// `--rerun-failed`), each once, in the session's order.
+async fn failed_checks(client: &Client, id: uuid::Uuid) -> anyhow::Result<Vec<uuid::Uuid>> {
+    let session = client
+        .get_test_session(id)
+        .await
+        .with_context(|| format!("could not fetch test session {id} to rerun its failed checks"))?;
+    let mut failed = Vec::new();
+    for result in &session.results {
+        let final_failure = result.result_type == Some(ResultType::Final)
+            && result.status == TestSessionStatus::Failed;
+        if let Some(check) = result
+            .check_id
+            .filter(|c| final_failure && !failed.contains(c))
+        {
+            failed.push(check);
+        }
+    }
+    Ok(failed)
 }
 
 /// What the reports of a run need besides the session.
