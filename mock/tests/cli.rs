@@ -30,6 +30,11 @@ fn help_documents_every_flag_and_the_fault_syntax() {
         "truncated",
         "not-json",
         "unknown-enum",
+        "extra-field",
+        "missing-field:NAME",
+        "wrong-content-type",
+        "rate-limit-reset:SECONDS",
+        "redirect:LOCATION",
         "production",
         "failing",
     ] {
