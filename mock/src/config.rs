@@ -96,6 +96,7 @@ Fault SPEC syntax:  [METHOD:]PATH-PREFIX=KIND[xTIMES]
     truncated                        send half of a JSON body, then close the connection
     not-json                         answer <html>oops</html> as text/html
     unknown-enum                     answer normally, with checkType \"QUANTUM\" and unknown fields added
+    html-error:CODE                  answer CODE with a proxy's HTML error page
     extra-field                      answer normally, with unknown fields added
     missing-field:NAME               answer normally, without the top-level field NAME
     wrong-content-type               answer normally, as text/plain

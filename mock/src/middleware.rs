@@ -88,6 +88,7 @@ pub(crate) async fn front(
         FaultKind::Truncated => faults::truncated_response(faults::success_status(&method, &path)),
         FaultKind::NotJson => faults::not_json_response(faults::success_status(&method, &path)),
         FaultKind::UnknownEnum => rewrite_json(next.run(req).await, faults::add_unknowns).await,
+        FaultKind::HtmlError { status } => faults::html_error_response(status),
         FaultKind::ExtraField => rewrite_json(next.run(req).await, faults::add_fields).await,
         FaultKind::MissingField { field } => {
             rewrite_json(next.run(req).await, |v| faults::remove_field(v, &field)).await

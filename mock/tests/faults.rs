@@ -351,6 +351,20 @@ async fn rate_limit_reset_and_redirect_faults() {
 }
 
 #[tokio::test]
+async fn html_error_pages() {
+    let api = Api::fast().await;
+    api.server
+        .add_fault("GET:/v1/test-sessions=html-error:502x1".parse().unwrap());
+    let r = api
+        .request(Method::GET, "/v1/test-sessions")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_GATEWAY);
+    assert!(r.text().await.unwrap().starts_with("<html>"));
+}
+
+#[tokio::test]
 async fn faults_forever_until_cleared_over_http() {
     let api = Api::fast().await;
     let admin = |path: &str| api.url(&format!("/__mock{path}"));

@@ -7,7 +7,7 @@
 //! SPEC  = [METHOD ":"] PATH-PREFIX "=" KIND ["x" TIMES]
 //! KIND  = "status:" CODE [":retry-after=" VALUE]
 //!       | "delay:" MILLIS | "drop" | "truncated" | "not-json" | "unknown-enum"
-//!       | "extra-field" | "missing-field:" NAME | "wrong-content-type"
+//!       | "html-error:" CODE | "extra-field" | "missing-field:" NAME | "wrong-content-type"
 //!       | "rate-limit-reset:" SECONDS | "redirect:" LOCATION
 //! ```
 //!
@@ -58,6 +58,8 @@
 //!   by `"QUANTUM"`, a `github` object added to every `metadata` object, and a
 //!   field `"futureField"` added to the top-level object and to every
 //!   session, result and list entry — what a newer API version looks like.
+//! - `html-error`: that status with a proxy's HTML error page
+//!   (`Content-Type: text/html`).
 //! - `extra-field`: the unknown fields of `unknown-enum`, enum values kept.
 //! - `missing-field`: the normal answer without that top-level field.
 //! - `wrong-content-type`: the normal answer as `Content-Type: text/plain`.
@@ -70,8 +72,9 @@ mod respond;
 mod rule;
 
 pub(crate) use respond::{
-    add_fields, add_unknowns, drop_response, not_json_response, rate_limit_reset_response,
-    redirect_response, remove_field, status_response, success_status, truncated_response,
+    add_fields, add_unknowns, drop_response, html_error_response, not_json_response,
+    rate_limit_reset_response, redirect_response, remove_field, status_response, success_status,
+    truncated_response,
 };
 pub(crate) use rule::FaultSet;
 pub use rule::{FaultKind, FaultRule};

@@ -48,6 +48,11 @@ impl FromStr for FaultRule {
                     FaultKind::MissingField {
                         field: field.to_owned(),
                     }
+                } else if let Some(code) = other.strip_prefix("html-error:") {
+                    let status = code
+                        .parse()
+                        .map_err(|_| format!("fault {spec:?}: {code:?} is not a status code"))?;
+                    FaultKind::HtmlError { status }
                 } else if let Some(location) = other.strip_prefix("redirect:") {
                     FaultKind::Redirect {
                         location: location.to_owned(),
@@ -76,7 +81,7 @@ impl FromStr for FaultRule {
                     }
                 } else {
                     return Err(format!(
-                        "fault {spec:?}: unknown kind {other:?} (status:CODE[:retry-after=V], delay:MS, drop, truncated, not-json, unknown-enum, extra-field, missing-field:NAME, wrong-content-type, rate-limit-reset:SECS, redirect:LOCATION)"
+                        "fault {spec:?}: unknown kind {other:?} (status:CODE[:retry-after=V], delay:MS, drop, truncated, not-json, unknown-enum, html-error:CODE, extra-field, missing-field:NAME, wrong-content-type, rate-limit-reset:SECS, redirect:LOCATION)"
                     ));
                 }
             }
@@ -141,6 +146,10 @@ mod tests {
         assert_eq!(parse("/x=unknown-enumx3").times, 3);
         assert_eq!(parse("/x=extra-field").kind, FaultKind::ExtraField);
         assert_eq!(
+            parse("/x=html-error:503x2").kind,
+            FaultKind::HtmlError { status: 503 }
+        );
+        assert_eq!(
             parse("/x=wrong-content-typex1").kind,
             FaultKind::WrongContentType
         );
@@ -177,6 +186,8 @@ mod tests {
             "/x=dropx99999999999",
             "/x=rate-limit-reset:soon",
             "/x=redirect:",
+            "/x=html-error:204",
+            "/x=html-error:abc",
             "/x=missing-field:",
         ] {
             assert!(bad.parse::<FaultRule>().is_err(), "{bad} should fail");

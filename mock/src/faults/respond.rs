@@ -65,6 +65,19 @@ fn retry_at(value: &str, now: DateTime<Utc>) -> Option<i64> {
     http_date(value).map(|date| date.timestamp())
 }
 
+/// The answer of an `html-error` fault: `status` (500 for one a rule may
+/// not have) with a proxy's HTML error page.
+pub(crate) fn html_error_response(status: u16) -> Response {
+    let code = StatusCode::from_u16(status)
+        .ok()
+        .filter(|_| status_has_body(status))
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let page = format!(
+        "<html><head><title>{code}</title></head><body><center><h1>{code}</h1></center><hr><center>nginx</center></body></html>"
+    );
+    with_body(code, "text/html; charset=utf-8", Body::from(page))
+}
+
 /// The answer of a `rate-limit-reset` fault: 429 with an `ApiError` body
 /// and `X-RateLimit-Reset` `seconds` from now, without `Retry-After`.
 pub(crate) fn rate_limit_reset_response(seconds: u64) -> Response {
@@ -331,6 +344,13 @@ mod tests {
         assert_eq!(header(&r, "retry-after"), None);
         let after = Utc::now().timestamp();
         assert!((before + 3..=after + 3).contains(&reset(&r)));
+        let r = html_error_response(502);
+        assert_eq!(r.status(), StatusCode::BAD_GATEWAY);
+        assert!(header(&r, "content-type").is_some_and(|v| v.starts_with("text/html")));
+        assert_eq!(
+            html_error_response(204).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
         let r = redirect_response("http://localhost:1/v1/x");
         assert_eq!(r.status(), StatusCode::TEMPORARY_REDIRECT);
         assert_eq!(header(&r, "location"), Some("http://localhost:1/v1/x"));

@@ -37,6 +37,12 @@ pub enum FaultKind {
     NotJson,
     /// Handle normally, then rewrite enum values and add unknown fields.
     UnknownEnum,
+    /// Answer this status with an HTML page, as a proxy in front of the API
+    /// would.
+    HtmlError {
+        /// The HTTP status, with the limits of [`FaultKind::Status`].
+        status: u16,
+    },
     /// Handle normally, then add unknown fields (enum values stay).
     ExtraField,
     /// Handle normally, then remove this field from the top-level object.
@@ -142,6 +148,13 @@ impl FaultRule {
                 return Err(format!("retryAfter {r:?} is not a valid header value"));
             }
         }
+        if let FaultKind::HtmlError { status } = &self.kind
+            && !status_has_body(*status)
+        {
+            return Err(format!(
+                "status {status} cannot carry an HTML page (200..=599 but 204, 205, 304)"
+            ));
+        }
         if let FaultKind::Redirect { location } = &self.kind
             && (location.is_empty() || HeaderValue::from_str(location).is_err())
         {
@@ -178,6 +191,7 @@ impl fmt::Display for FaultRule {
             FaultKind::Truncated => f.write_str("truncated")?,
             FaultKind::NotJson => f.write_str("not-json")?,
             FaultKind::UnknownEnum => f.write_str("unknown-enum")?,
+            FaultKind::HtmlError { status } => write!(f, "html-error:{status}")?,
             FaultKind::ExtraField => f.write_str("extra-field")?,
             FaultKind::MissingField { field } => write!(f, "missing-field:{field}")?,
             FaultKind::WrongContentType => f.write_str("wrong-content-type")?,
@@ -268,6 +282,7 @@ mod tests {
             "/a=not-json",
             "/a=unknown-enumx4",
             "/a=extra-field",
+            "GET:/v1=html-error:502x3",
             "GET:/v1=missing-field:testSessionIdx1",
             "/a=wrong-content-type",
             "/a=rate-limit-reset:3x2",
@@ -323,6 +338,10 @@ mod tests {
             field: String::new(),
         });
         assert!(missing.validate().is_err());
+        for bad in [204, 700] {
+            let html = FaultRule::new(FaultKind::HtmlError { status: bad });
+            assert!(html.validate().is_err(), "{bad}");
+        }
     }
 
     #[test]
