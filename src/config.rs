@@ -265,8 +265,9 @@ impl ClientBuilder {
     }
 }
 
-/// Whether the URL's host is this machine: `localhost` (or a name under
-/// it), 127.0.0.0/8 or `::1`.
+/// Whether the URL's host is this machine: `localhost`, 127.0.0.0/8 or
+/// `::1`. Names under `localhost` are not trusted: a resolver may send them
+/// elsewhere.
 fn is_loopback(url: &reqwest::Url) -> bool {
     let Some(host) = url.host_str() else {
         return false;
@@ -275,8 +276,7 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
         return ip.is_loopback();
     }
-    let name = host.trim_end_matches('.').to_ascii_lowercase();
-    name == "localhost" || name.ends_with(".localhost")
+    host.trim_end_matches('.').eq_ignore_ascii_case("localhost")
 }
 
 /// Whether two URLs share scheme, host and port.
@@ -402,6 +402,7 @@ mod tests {
         assert!(problem.contains("CHECKLY_ALLOW_INSECURE_HTTP"), "{problem}");
         config_error(build("http://10.0.0.8:8080", &[]));
         config_error(build("http://localhost.example.com", &[]));
+        config_error(build("http://api.localhost", &[]));
         config_error(build(
             "http://api.example.com",
             &[("CHECKLY_ALLOW_INSECURE_HTTP", "0")],
@@ -409,7 +410,7 @@ mod tests {
         for ok in [
             "http://localhost:3000",
             "http://LOCALHOST",
-            "http://api.localhost",
+            "http://localhost.:8080",
             "http://127.0.0.1:9",
             "http://127.8.9.10",
             "http://[::1]:9",
