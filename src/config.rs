@@ -18,6 +18,21 @@ pub const ENV_API_KEY: &str = "CHECKLY_API_KEY";
 pub const ENV_ACCOUNT_ID: &str = "CHECKLY_ACCOUNT_ID";
 /// The variable that may hold another base URL (a mock, a proxy).
 pub const ENV_API_URL: &str = "CHECKLY_API_URL";
+/// The variable that, set to `1` (or `true`, `yes`), allows a plain
+/// `http://` base URL on a host other than loopback, like
+/// [`ClientBuilder::allow_insecure_http`].
+pub const ENV_ALLOW_INSECURE_HTTP: &str = "CHECKLY_ALLOW_INSECURE_HTTP";
+
+/// Default limit of each request (completion long polls get their
+/// `maxWaitSeconds` on top).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default limit for opening a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default deadline of a call, its retries included (completion long polls
+/// get their `maxWaitSeconds` on top).
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
+/// Redirects followed in a row, all within the base URL's origin.
+pub(crate) const MAX_REDIRECTS: usize = 5;
 
 /// Builds a [`Client`].
 ///
@@ -38,6 +53,8 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
+    allow_insecure_http: bool,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     retry: RetryConfig,
@@ -50,6 +67,8 @@ impl fmt::Debug for ClientBuilder {
             .field("account_id", &self.account_id)
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
+            .field("call_timeout", &self.call_timeout)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
@@ -57,13 +76,18 @@ impl fmt::Debug for ClientBuilder {
 
 impl ClientBuilder {
     /// Settings read by `lookup` (normally the process environment):
-    /// [`ENV_API_KEY`], [`ENV_ACCOUNT_ID`] and, if set, [`ENV_API_URL`].
-    /// Missing values are reported by [`build`](Self::build).
+    /// [`ENV_API_KEY`], [`ENV_ACCOUNT_ID`] and, if set, [`ENV_API_URL`] and
+    /// [`ENV_ALLOW_INSECURE_HTTP`]. Missing values are reported by
+    /// [`build`](Self::build).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let allow_insecure_http = lookup(ENV_ALLOW_INSECURE_HTTP).is_some_and(|v| {
+            matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes")
+        });
         Self {
             api_key: lookup(ENV_API_KEY).map(SecretString::from),
             account_id: lookup(ENV_ACCOUNT_ID),
             base_url: lookup(ENV_API_URL).filter(|url| !url.trim().is_empty()),
+            allow_insecure_http,
             ..Self::default()
         }
     }
@@ -80,20 +104,44 @@ impl ClientBuilder {
         self
     }
 
-    /// Another base URL than [`DEFAULT_BASE_URL`].
+    /// Another base URL than [`DEFAULT_BASE_URL`]. A plain `http://` URL is
+    /// refused by [`build`](Self::build) unless its host is loopback
+    /// (`localhost`, 127.0.0.0/8, `::1`) or
+    /// [`allow_insecure_http`](Self::allow_insecure_http) is set: the API
+    /// key would cross the network in clear text.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
-    /// Limit for each request, the completion long poll included (default 60 s,
-    /// twice the longest long poll).
+    /// Limit for each request (default [`DEFAULT_TIMEOUT`], 10 s). A
+    /// completion long poll gets its `maxWaitSeconds` (30 s when not given)
+    /// on top, so that the server's hold never times it out. Applies to a
+    /// client given by [`http_client`](Self::http_client) too, per request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// Limit for opening a connection (default 10 s).
+    /// Deadline of a whole call, its retries and their backoff included
+    /// (default [`DEFAULT_CALL_TIMEOUT`], 30 s; a completion long poll gets
+    /// its `maxWaitSeconds` on top). No attempt outlives it and no retry
+    /// starts that could not finish before it; a call that reaches it fails
+    /// with [`Error::Deadline`].
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = Some(timeout);
+        self
+    }
+
+    /// Allows a plain `http://` base URL on a host other than loopback
+    /// (default `false`; also set by [`ENV_ALLOW_INSECURE_HTTP`]). The API
+    /// key then crosses the network unencrypted: only for a trusted network.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Limit for opening a connection (default [`DEFAULT_CONNECT_TIMEOUT`], 5 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -105,7 +153,11 @@ impl ClientBuilder {
         self
     }
 
-    /// A ready `reqwest::Client`; timeouts and user agent are then its own.
+    /// A ready `reqwest::Client`; its connect timeout, user agent and redirect
+    /// policy are then its own (the builder's client follows redirects only
+    /// within the base URL's origin, at most 5 in a row, and answers others
+    /// with [`Error::Redirect`]). The call deadline applies to it, and so
+    /// does [`timeout`](Self::timeout) when set, as each request's timeout.
     ///
     /// Without one, [`build`](Self::build) makes a client that reads its proxy
     /// from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, and uses
@@ -165,36 +217,88 @@ impl ClientBuilder {
             .base_url
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
         let base_url = base_url.trim().trim_end_matches('/').to_string();
-        match reqwest::Url::parse(&base_url) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") => {}
+        let url = match reqwest::Url::parse(&base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => url,
             _ => {
                 return Err(Error::Config {
                     name: ENV_API_URL,
                     problem: format!("must be an http(s) URL (got {base_url:?})"),
                 });
             }
+        };
+        if url.scheme() == "http" && !is_loopback(&url) && !self.allow_insecure_http {
+            return Err(Error::Config {
+                name: ENV_API_URL,
+                problem: format!(
+                    "is plain http to {}, which would send the API key unencrypted: use https, \
+                     or set {ENV_ALLOW_INSECURE_HTTP}=1 (ClientBuilder::allow_insecure_http) \
+                     for a trusted network",
+                    url.host_str().unwrap_or_default()
+                ),
+            });
         }
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .timeout(self.timeout.unwrap_or(Duration::from_secs(60)))
-                .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
-                .user_agent(
-                    self.user_agent
-                        .unwrap_or_else(|| format!("checkly-rs/{}", env!("CARGO_PKG_VERSION"))),
-                )
-                .build()
-                .map_err(Error::Transport)?,
+        let (http, request_timeout) = match self.http {
+            Some(http) => (http, self.timeout),
+            None => {
+                let http = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .redirect(redirect_policy())
+                    .user_agent(
+                        self.user_agent
+                            .unwrap_or_else(|| format!("checkly-rs/{}", env!("CARGO_PKG_VERSION"))),
+                    )
+                    .build()
+                    .map_err(Error::Transport)?;
+                (http, Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT)))
+            }
         };
         let state = ClientState {
             api_key,
             account_id,
             retry: self.retry,
+            request_timeout,
+            call_timeout: self.call_timeout.unwrap_or(DEFAULT_CALL_TIMEOUT),
         };
         Ok(Client::from_generated(
             crate::generated::Client::new_with_client(&base_url, http, state),
         ))
     }
+}
+
+/// Whether the URL's host is this machine: `localhost`, 127.0.0.0/8 or
+/// `::1`. Names under `localhost` are not trusted: a resolver may send them
+/// elsewhere.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
+        return ip.is_loopback();
+    }
+    host.trim_end_matches('.').eq_ignore_ascii_case("localhost")
+}
+
+/// Whether two URLs share scheme, host and port.
+pub(crate) fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
+    a.origin() == b.origin()
+}
+
+/// Follows a redirect only within the origin of the first URL, and at most
+/// [`MAX_REDIRECTS`] in a row; otherwise hands the redirect answer back,
+/// for [`Error::Redirect`].
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let leaves = attempt
+            .previous()
+            .first()
+            .is_some_and(|first| !same_origin(first, attempt.url()));
+        if leaves || attempt.previous().len() > MAX_REDIRECTS {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 fn missing(name: &'static str, what: &str) -> Error {
@@ -211,7 +315,7 @@ impl Client {
     }
 
     /// A client configured from `CHECKLY_API_KEY`, `CHECKLY_ACCOUNT_ID` and,
-    /// if set, `CHECKLY_API_URL`.
+    /// if set, `CHECKLY_API_URL` and `CHECKLY_ALLOW_INSECURE_HTTP`.
     ///
     /// ```no_run
     /// let client = checkly::Client::from_env()?;
@@ -281,6 +385,49 @@ mod tests {
         .build()
         .expect("complete settings build");
         assert_eq!(client.base_url(), "http://127.0.0.1:9");
+    }
+
+    #[test]
+    fn plain_http_is_for_loopback_or_an_explicit_opt_in() {
+        let build = |url: &str, vars: &[(&str, &str)]| {
+            let mut all = vec![("CHECKLY_API_KEY", "k"), ("CHECKLY_ACCOUNT_ID", ACCOUNT)];
+            all.push(("CHECKLY_API_URL", url));
+            all.extend_from_slice(vars);
+            ClientBuilder::from_lookup(env(&all)).build()
+        };
+        let (name, problem) = config_error(build("http://api.example.com/", &[]));
+        assert_eq!(name, "CHECKLY_API_URL");
+        assert!(problem.contains("api.example.com"), "{problem}");
+        assert!(problem.contains("use https"), "{problem}");
+        assert!(problem.contains("CHECKLY_ALLOW_INSECURE_HTTP"), "{problem}");
+        config_error(build("http://10.0.0.8:8080", &[]));
+        config_error(build("http://localhost.example.com", &[]));
+        config_error(build("http://api.localhost", &[]));
+        config_error(build(
+            "http://api.example.com",
+            &[("CHECKLY_ALLOW_INSECURE_HTTP", "0")],
+        ));
+        for ok in [
+            "http://localhost:3000",
+            "http://LOCALHOST",
+            "http://localhost.:8080",
+            "http://127.0.0.1:9",
+            "http://127.8.9.10",
+            "http://[::1]:9",
+            "https://api.example.com",
+        ] {
+            assert!(build(ok, &[]).is_ok(), "{ok}");
+        }
+        for yes in ["1", "true", "YES"] {
+            assert!(
+                build(
+                    "http://api.example.com",
+                    &[("CHECKLY_ALLOW_INSECURE_HTTP", yes)]
+                )
+                .is_ok(),
+                "{yes}"
+            );
+        }
     }
 
     #[test]

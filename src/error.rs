@@ -79,6 +79,39 @@ pub enum Error {
     #[error("{}", transport_message(.0))]
     Transport(#[source] reqwest::Error),
 
+    /// Checkly answered with a redirect the client does not follow: to
+    /// another origin (scheme, host or port), which would carry the API key
+    /// elsewhere, or one hop past the limit (a loop). Only clients made by
+    /// [`ClientBuilder`](crate::ClientBuilder) stop there; a client passed to
+    /// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client)
+    /// keeps its own redirect policy.
+    #[error(
+        "Checkly answered {status} redirecting to {location:?}, which was not followed: {reason}"
+    )]
+    Redirect {
+        /// The redirect's status (301, 302, 303, 307 or 308).
+        status: StatusCode,
+        /// Its `Location` header as sent (empty when it had none).
+        location: String,
+        /// Why it was not followed.
+        reason: String,
+    },
+
+    /// A call (its retries included) ran out of time.
+    #[error(
+        "gave up after the call's deadline of {} ({attempts} attempts; raise it with ClientBuilder::call_timeout): {source}",
+        seconds(*.deadline)
+    )]
+    Deadline {
+        /// The deadline that was reached.
+        deadline: Duration,
+        /// Requests sent, the first included.
+        attempts: u32,
+        /// The error of the last attempt, cut short by the deadline.
+        #[source]
+        source: reqwest::Error,
+    },
+
     /// A waiter gave up before the session finished.
     #[error(
         "still not finished after {} ({polls} polls; the limit was {})",
@@ -184,7 +217,7 @@ impl Error {
     }
 
     /// Whether the same request may succeed later: connection failures and
-    /// timeouts, 408, 429, 500, 502, 503 and 504.
+    /// timeouts (a [`Deadline`](Error::Deadline) too), 408, 429, 500, 502, 503 and 504.
     ///
     /// For a trigger this is not a licence to send it again: after a 5xx, a
     /// 408 or a timeout the server may have started the session anyway. Only
@@ -193,6 +226,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
+            Error::Deadline { .. } => true,
             Error::Api { status, .. } => is_retryable_status(*status),
             _ => false,
         }

@@ -1,6 +1,8 @@
 //! The generated client's hooks: auth headers in `pre`; one tracing span,
 //! retries and status recording around every request in `exec`.
 
+use std::time::Duration;
+
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
@@ -17,6 +19,29 @@ pub struct ClientState {
     pub(crate) api_key: SecretString,
     pub(crate) account_id: String,
     pub(crate) retry: RetryConfig,
+    /// Each request's timeout; `None` leaves it to the call deadline.
+    pub(crate) request_timeout: Option<Duration>,
+    /// Each call's deadline, retries included.
+    pub(crate) call_timeout: Duration,
+}
+
+/// How long the server may hold a completion request when it names no
+/// `maxWaitSeconds` (the spec's maximum).
+const LONG_POLL_DEFAULT: Duration = Duration::from_secs(30);
+
+/// How long the server may hold this request before it answers: the
+/// `maxWaitSeconds` of a completion long poll, else nothing.
+fn server_hold(operation: Option<Operation>, url: &reqwest::Url) -> Duration {
+    if !operation.is_some_and(|op| op.path().ends_with("/completion")) {
+        return Duration::ZERO;
+    }
+    url.query_pairs()
+        .find(|(name, _)| name == "maxWaitSeconds")
+        .and_then(|(_, value)| value.parse::<f64>().ok())
+        .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
+        .map_or(LONG_POLL_DEFAULT, |seconds| {
+            Duration::from_secs_f64(seconds.min(LONG_POLL_DEFAULT.as_secs_f64()))
+        })
 }
 
 impl ClientState {
@@ -67,8 +92,19 @@ impl ClientHooks<ClientState> for GeneratedClient {
         // An operation missing from the table (impossible for generated
         // code) is treated as one whose repetition could duplicate work.
         let idempotent = operation.is_some_and(|op| !op.repeat_duplicates());
+        // A long poll is held by the server on purpose: its hold comes on top
+        // of both limits.
+        let state = self.inner();
+        let hold = server_hold(operation, request.url());
+        let deadline = state.call_timeout + hold;
+        let limits = crate::retry::Limits {
+            request_timeout: state.request_timeout.map(|t| t + hold),
+            deadline: tokio::time::Instant::now() + deadline,
+        };
         async {
-            let answer = crate::retry::execute(self.client(), retry, request, idempotent).await;
+            let (answer, attempts) =
+                crate::retry::execute(self.client(), retry, request, idempotent, limits).await;
+            crate::call::record_attempts(deadline, attempts);
             match &answer {
                 Ok(response) => {
                     tracing::Span::current().record("status", response.status().as_u16());
@@ -80,5 +116,40 @@ impl ClientHooks<ClientState> for GeneratedClient {
         }
         .instrument(span)
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_completion_requests_are_held() {
+        let url = |q: &str| reqwest::Url::parse(&format!("http://127.0.0.1/x{q}")).expect("url");
+        let completion = Some(Operation::GetV1TestsessionsTestsessionidCompletion);
+        assert_eq!(
+            server_hold(completion, &url("?maxWaitSeconds=2")),
+            Duration::from_secs(2)
+        );
+        assert_eq!(server_hold(completion, &url("")), LONG_POLL_DEFAULT);
+        assert_eq!(
+            server_hold(completion, &url("?maxWaitSeconds=99")),
+            LONG_POLL_DEFAULT
+        );
+        assert_eq!(
+            server_hold(
+                Some(Operation::GetV2ChecksessionsChecksessionidCompletion),
+                &url("?maxWaitSeconds=1.5")
+            ),
+            Duration::from_millis(1500)
+        );
+        assert_eq!(
+            server_hold(
+                Some(Operation::GetV1TestsessionsTestsessionid),
+                &url("?maxWaitSeconds=2")
+            ),
+            Duration::ZERO
+        );
+        assert_eq!(server_hold(None, &url("")), Duration::ZERO);
     }
 }

@@ -82,7 +82,10 @@ pub struct ReadmeDoctests;
 
 pub use api::{ListErrorGroups, ListResultAssets};
 pub use client::Client;
-pub use config::{ClientBuilder, DEFAULT_BASE_URL, ENV_ACCOUNT_ID, ENV_API_KEY, ENV_API_URL};
+pub use config::{
+    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT, ENV_ACCOUNT_ID, ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_API_URL,
+};
 pub use error::{Error, Result};
 pub use hooks::ClientState;
 pub use operation::Operation;

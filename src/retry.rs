@@ -9,10 +9,12 @@
 //! acted on it. 408 is left to the waiters, for which it means "still
 //! running".
 
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
 use reqwest::{Request, Response, StatusCode};
+use tokio::time::Instant;
 
 /// How requests are retried.
 ///
@@ -86,24 +88,76 @@ enum Retry {
     Transport(reqwest::Error),
 }
 
-/// Sends `request`, retrying as the module docs describe.
+/// The time limits of one call.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// Each attempt's timeout; `None` gives each attempt the time left.
+    pub request_timeout: Option<Duration>,
+    /// When the call, retries and backoff included, must be over.
+    pub deadline: Instant,
+}
+
+/// What [`execute`] did besides its result.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Attempts {
+    /// Requests sent, the first included.
+    pub sent: u32,
+    /// The last attempt's timeout was cut to the time left before the deadline.
+    pub last_capped: bool,
+    /// Retries stopped because the next one would not finish before the deadline.
+    pub stopped_by_deadline: bool,
+}
+
+/// The timeout of an attempt starting at `now`, and whether the deadline cut it.
+fn attempt_timeout(limits: Limits, now: Instant) -> (Duration, bool) {
+    let left = limits.deadline.saturating_duration_since(now);
+    match limits.request_timeout {
+        Some(timeout) if timeout < left => (timeout, false),
+        _ => (left, true),
+    }
+}
+
+/// Sends `request`, retrying as the module docs describe, within `limits`.
 pub(crate) async fn execute(
     client: &reqwest::Client,
     config: &RetryConfig,
-    request: Request,
+    mut request: Request,
     idempotent: bool,
-) -> reqwest::Result<Response> {
+    limits: Limits,
+) -> (reqwest::Result<Response>, Attempts) {
+    let sent = AtomicU32::new(0);
+    let last_capped = AtomicBool::new(false);
+    let stopped_by_deadline = AtomicBool::new(false);
+    let summary = || Attempts {
+        sent: sent.load(Ordering::Relaxed),
+        last_capped: last_capped.load(Ordering::Relaxed),
+        stopped_by_deadline: stopped_by_deadline.load(Ordering::Relaxed),
+    };
     let template = match request.try_clone() {
         Some(template) if config.max_attempts > 1 => template,
         // A streaming body cannot be sent twice.
-        _ => return client.execute(request).await,
+        _ => {
+            let (timeout, capped) = attempt_timeout(limits, Instant::now());
+            *request.timeout_mut() = Some(timeout);
+            let result = client.execute(request).await;
+            let attempts = Attempts {
+                sent: 1,
+                last_capped: capped,
+                stopped_by_deadline: false,
+            };
+            return (result, attempts);
+        }
     };
     let mut first = Some(request);
     let attempt = || {
-        let request = first
+        let mut request = first
             .take()
             .or_else(|| template.try_clone())
             .expect("a request that cloned once clones again");
+        let (timeout, capped) = attempt_timeout(limits, Instant::now());
+        *request.timeout_mut() = Some(timeout);
+        sent.fetch_add(1, Ordering::Relaxed);
+        last_capped.store(capped, Ordering::Relaxed);
         async move {
             match client.execute(request).await {
                 Ok(answer) if retry_status(answer.status(), idempotent) => {
@@ -134,23 +188,30 @@ pub(crate) async fn execute(
                 Retry::Answer(answer) => crate::call::retry_after(answer.headers()),
                 Retry::Transport(_) => None,
             };
-            match server {
+            let delay = match server {
                 // Coming back sooner than the server asked only burns rate limit:
                 // give up and let the caller see the error with its `retry_after`.
                 Some(wait) if wait > max_backoff => None,
                 Some(wait) => delay.map(|d| d.max(wait)),
                 None => delay,
+            }?;
+            // An attempt that could not start before the deadline is not made.
+            if Instant::now() + delay >= limits.deadline {
+                stopped_by_deadline.store(true, Ordering::Relaxed);
+                return None;
             }
+            Some(delay)
         })
         .notify(|retry, delay| match retry {
             Retry::Answer(a) => tracing::debug!(status = a.status().as_u16(), ?delay, "retrying"),
             Retry::Transport(e) => tracing::debug!(error = %e, ?delay, "retrying"),
         })
         .await;
-    match outcome {
+    let result = match outcome {
         Ok(answer) | Err(Retry::Answer(answer)) => Ok(answer),
         Err(Retry::Transport(error)) => Err(error),
-    }
+    };
+    (result, summary())
 }
 
 fn retry_status(status: StatusCode, idempotent: bool) -> bool {
@@ -172,6 +233,35 @@ mod tests {
         assert!(retry_status(StatusCode::SERVICE_UNAVAILABLE, true));
         assert!(!retry_status(StatusCode::REQUEST_TIMEOUT, true));
         assert!(!retry_status(StatusCode::NOT_FOUND, true));
+    }
+
+    #[test]
+    fn attempts_never_outlive_the_deadline() {
+        let now = Instant::now();
+        let limits = Limits {
+            request_timeout: Some(Duration::from_secs(10)),
+            deadline: now + Duration::from_secs(30),
+        };
+        assert_eq!(
+            attempt_timeout(limits, now),
+            (Duration::from_secs(10), false)
+        );
+        assert_eq!(
+            attempt_timeout(limits, now + Duration::from_secs(25)),
+            (Duration::from_secs(5), true)
+        );
+        assert_eq!(
+            attempt_timeout(limits, now + Duration::from_secs(40)),
+            (Duration::ZERO, true)
+        );
+        let unbounded = Limits {
+            request_timeout: None,
+            ..limits
+        };
+        assert_eq!(
+            attempt_timeout(unbounded, now),
+            (Duration::from_secs(30), true)
+        );
     }
 
     #[test]

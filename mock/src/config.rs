@@ -96,6 +96,12 @@ Fault SPEC syntax:  [METHOD:]PATH-PREFIX=KIND[xTIMES]
     truncated                        send half of a JSON body, then close the connection
     not-json                         answer <html>oops</html> as text/html
     unknown-enum                     answer normally, with checkType \"QUANTUM\" and unknown fields added
+    html-error:CODE                  answer CODE with a proxy's HTML error page
+    extra-field                      answer normally, with unknown fields added
+    missing-field:NAME               answer normally, without the top-level field NAME
+    wrong-content-type               answer normally, as text/plain
+    rate-limit-reset:SECONDS         answer 429 with only X-RateLimit-Reset (now + SECONDS), no Retry-After
+    redirect:LOCATION                answer 307 with that Location (a URL elsewhere, or a path here)
   METHOD is optional (any method when omitted or *); PATH-PREFIX matches every path starting with it;
   xTIMES limits the rule to the next TIMES matching requests (omitted or x0: every request).
   Examples:

@@ -19,7 +19,7 @@ use crate::state::{AppState, ReceivedRequest, lock, stopped};
 /// The largest request body accepted.
 pub(crate) const MAX_BODY: usize = 2 * 1024 * 1024;
 
-/// The largest response body `unknown-enum` rewrites.
+/// The largest response body `unknown-enum` and the other rewriting faults change.
 const MAX_REWRITE: usize = 16 * 1024 * 1024;
 
 /// The largest request body the request log stores whole.
@@ -87,12 +87,28 @@ pub(crate) async fn front(
         FaultKind::Drop => faults::drop_response(),
         FaultKind::Truncated => faults::truncated_response(faults::success_status(&method, &path)),
         FaultKind::NotJson => faults::not_json_response(faults::success_status(&method, &path)),
-        FaultKind::UnknownEnum => add_unknowns(next.run(req).await).await,
+        FaultKind::UnknownEnum => rewrite_json(next.run(req).await, faults::add_unknowns).await,
+        FaultKind::HtmlError { status } => faults::html_error_response(status),
+        FaultKind::ExtraField => rewrite_json(next.run(req).await, faults::add_fields).await,
+        FaultKind::MissingField { field } => {
+            rewrite_json(next.run(req).await, |v| faults::remove_field(v, &field)).await
+        }
+        FaultKind::WrongContentType => {
+            let mut response = next.run(req).await;
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            response
+        }
+        FaultKind::RateLimitReset { seconds } => faults::rate_limit_reset_response(seconds),
+        FaultKind::Redirect { location } => faults::redirect_response(&location),
     }
 }
 
-/// Rewrites a JSON answer for the `unknown-enum` fault; others pass as they are.
-async fn add_unknowns(response: Response) -> Response {
+/// Rewrites a JSON answer with `edit` (for the faults that alter a normal
+/// answer); other answers pass as they are.
+async fn rewrite_json(response: Response, edit: impl FnOnce(&mut serde_json::Value)) -> Response {
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -112,7 +128,7 @@ async fn add_unknowns(response: Response) -> Response {
     let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
         return Response::from_parts(parts, Body::from(bytes));
     };
-    faults::add_unknowns(&mut value);
+    edit(&mut value);
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(Bytes::from(value.to_string())))
 }

@@ -30,6 +30,12 @@ fn help_documents_every_flag_and_the_fault_syntax() {
         "truncated",
         "not-json",
         "unknown-enum",
+        "extra-field",
+        "html-error:CODE",
+        "missing-field:NAME",
+        "wrong-content-type",
+        "rate-limit-reset:SECONDS",
+        "redirect:LOCATION",
         "production",
         "failing",
     ] {

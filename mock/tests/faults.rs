@@ -265,6 +265,106 @@ async fn unknown_enum_rewrites_a_real_answer() {
 }
 
 #[tokio::test]
+async fn answers_rewritten_by_field_and_content_type_faults() {
+    let api = Api::start(MockConfig::default().with_speed(500.0).with_history(2)).await;
+    api.server
+        .add_fault("GET:/v1/test-sessions=extra-fieldx1".parse().unwrap());
+    let (code, list) = api.get("/v1/test-sessions").await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(list["entries"][0]["futureField"], 1);
+    assert!(list["futureField"].is_object());
+
+    let s = api.trigger(json!({"name": "n", "runLocation": "x"})).await;
+    let id = s["testSessionId"].as_str().unwrap();
+    let one = format!("/v1/test-sessions/{id}");
+    api.server.add_fault(
+        format!("GET:{one}=missing-field:testSessionIdx1")
+            .parse()
+            .unwrap(),
+    );
+    let (code, v) = api.get(&one).await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(v.get("testSessionId").is_none(), "{v}");
+    assert!(v.get("results").is_some(), "{v}");
+    let (_, v) = api.get(&one).await;
+    assert_eq!(v["testSessionId"], id);
+
+    api.server
+        .add_fault(format!("GET:{one}=wrong-content-typex1").parse().unwrap());
+    let r = api.request(Method::GET, &one).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let v: Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!(v["testSessionId"], id);
+}
+
+#[tokio::test]
+async fn rate_limit_reset_and_redirect_faults() {
+    let api = Api::fast().await;
+    api.server.add_fault(
+        "GET:/v1/test-sessions=rate-limit-reset:2x1"
+            .parse()
+            .unwrap(),
+    );
+    let before = chrono::Utc::now().timestamp();
+    let r = api
+        .request(Method::GET, "/v1/test-sessions")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(!r.headers().contains_key("retry-after"));
+    let reset: i64 = r.headers()["x-ratelimit-reset"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((before + 2..=chrono::Utc::now().timestamp() + 2).contains(&reset));
+
+    let no_follow = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    api.server.add_fault(
+        "GET:/v1/test-sessions=redirect:http://localhost:1/v1/test-sessionsx0"
+            .parse()
+            .unwrap(),
+    );
+    for _ in 0..2 {
+        let r = no_follow
+            .get(api.url("/v1/test-sessions"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::TEMPORARY_REDIRECT);
+        assert_eq!(
+            r.headers()["location"],
+            "http://localhost:1/v1/test-sessions"
+        );
+    }
+    assert_eq!(api.server.received().len(), 3);
+}
+
+#[tokio::test]
+async fn html_error_pages() {
+    let api = Api::fast().await;
+    api.server
+        .add_fault("GET:/v1/test-sessions=html-error:502x1".parse().unwrap());
+    let r = api
+        .request(Method::GET, "/v1/test-sessions")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_GATEWAY);
+    assert!(r.text().await.unwrap().starts_with("<html>"));
+}
+
+#[tokio::test]
 async fn faults_forever_until_cleared_over_http() {
     let api = Api::fast().await;
     let admin = |path: &str| api.url(&format!("/__mock{path}"));

@@ -96,9 +96,16 @@ impl Client {
                 .authorize(request.headers_mut())
                 .map_err(Error::Hook)?;
         }
-        let response = crate::retry::execute(self.http(), &self.state().retry, request, true)
-            .await
-            .map_err(Error::Transport)?;
+        // A download may be large: the call deadline bounds it, not the
+        // per-request timeout meant for API answers.
+        let deadline = self.state().call_timeout;
+        let limits = crate::retry::Limits {
+            request_timeout: None,
+            deadline: tokio::time::Instant::now() + deadline,
+        };
+        let (response, attempts) =
+            crate::retry::execute(self.http(), &self.state().retry, request, true, limits).await;
+        let response = response.map_err(|e| crate::call::transport_error(e, deadline, attempts))?;
         let status = response.status();
         if status.is_success() {
             return Ok(response);

@@ -7,6 +7,8 @@
 //! SPEC  = [METHOD ":"] PATH-PREFIX "=" KIND ["x" TIMES]
 //! KIND  = "status:" CODE [":retry-after=" VALUE]
 //!       | "delay:" MILLIS | "drop" | "truncated" | "not-json" | "unknown-enum"
+//!       | "html-error:" CODE | "extra-field" | "missing-field:" NAME | "wrong-content-type"
+//!       | "rate-limit-reset:" SECONDS | "redirect:" LOCATION
 //! ```
 //!
 //! `METHOD` is an HTTP method (or `*` for any; omitted means any);
@@ -20,7 +22,14 @@
 //!   with `Retry-After: 1` (the value is sent verbatim; an HTTP date works).
 //! - `/v1=delay:500`: every request waits 500 ms, then is handled normally.
 //! - `GET:/v1/check-sessions=drop`, `…=truncated`, `…=not-json`,
-//!   `…=unknown-enum`.
+//!   `…=unknown-enum`, `…=extra-field`, `…=wrong-content-type`.
+//! - `GET:/v1/test-sessions/=missing-field:testSessionId`: the answer
+//!   lacks a required field.
+//! - `/v1=rate-limit-reset:2x1`: one 429 saying when to come back only by
+//!   `X-RateLimit-Reset`.
+//! - `GET:/v1=redirect:http://127.0.0.1:9999/v1/test-sessions`: a redirect
+//!   to another origin; `GET:/v1/x=redirect:/v1/x` loops. A location that
+//!   ends in `x` and digits needs an explicit `x0` after it.
 //!
 //! A rule is refused (by the parser, [`FaultRule::validate`], the admin
 //! route with 400, and [`MockServer::bind`](crate::MockServer::bind)) when
@@ -32,8 +41,8 @@
 //!
 //! A faulted request is recorded in the request log but otherwise has no
 //! effect on the mock's state, except `delay` (waits, then handles the
-//! request normally) and `unknown-enum` (handles it normally, then rewrites
-//! the answer).
+//! request normally) and `unknown-enum`, `extra-field`, `missing-field` and
+//! `wrong-content-type` (handle it normally, then rewrite the answer).
 //!
 //! - `status`: that status with an `ApiError` body, plus `Retry-After` when
 //!   given. A 429 always has a `Retry-After` (`1` when the rule gives none,
@@ -49,13 +58,22 @@
 //!   by `"QUANTUM"`, a `github` object added to every `metadata` object, and a
 //!   field `"futureField"` added to the top-level object and to every
 //!   session, result and list entry — what a newer API version looks like.
+//! - `html-error`: that status with a proxy's HTML error page
+//!   (`Content-Type: text/html`).
+//! - `extra-field`: the unknown fields of `unknown-enum`, enum values kept.
+//! - `missing-field`: the normal answer without that top-level field.
+//! - `wrong-content-type`: the normal answer as `Content-Type: text/plain`.
+//! - `rate-limit-reset`: 429 with an `ApiError` body and `X-RateLimit-Reset`
+//!   (now plus the seconds), no `Retry-After`.
+//! - `redirect`: `307 Temporary Redirect` with that `Location`, no body.
 
 mod parse;
 mod respond;
 mod rule;
 
 pub(crate) use respond::{
-    add_unknowns, drop_response, not_json_response, status_response, success_status,
+    add_fields, add_unknowns, drop_response, html_error_response, not_json_response,
+    rate_limit_reset_response, redirect_response, remove_field, status_response, success_status,
     truncated_response,
 };
 pub(crate) use rule::FaultSet;

@@ -41,8 +41,28 @@ impl FromStr for FaultRule {
             "truncated" => FaultKind::Truncated,
             "not-json" => FaultKind::NotJson,
             "unknown-enum" => FaultKind::UnknownEnum,
+            "extra-field" => FaultKind::ExtraField,
+            "wrong-content-type" => FaultKind::WrongContentType,
             other => {
-                if let Some(ms) = other.strip_prefix("delay:") {
+                if let Some(field) = other.strip_prefix("missing-field:") {
+                    FaultKind::MissingField {
+                        field: field.to_owned(),
+                    }
+                } else if let Some(code) = other.strip_prefix("html-error:") {
+                    let status = code
+                        .parse()
+                        .map_err(|_| format!("fault {spec:?}: {code:?} is not a status code"))?;
+                    FaultKind::HtmlError { status }
+                } else if let Some(location) = other.strip_prefix("redirect:") {
+                    FaultKind::Redirect {
+                        location: location.to_owned(),
+                    }
+                } else if let Some(secs) = other.strip_prefix("rate-limit-reset:") {
+                    let seconds = secs.parse().map_err(|_| {
+                        format!("fault {spec:?}: rate-limit-reset needs whole seconds")
+                    })?;
+                    FaultKind::RateLimitReset { seconds }
+                } else if let Some(ms) = other.strip_prefix("delay:") {
                     let millis = ms
                         .parse()
                         .map_err(|_| format!("fault {spec:?}: delay needs milliseconds"))?;
@@ -61,7 +81,7 @@ impl FromStr for FaultRule {
                     }
                 } else {
                     return Err(format!(
-                        "fault {spec:?}: unknown kind {other:?} (status:CODE[:retry-after=V], delay:MS, drop, truncated, not-json, unknown-enum)"
+                        "fault {spec:?}: unknown kind {other:?} (status:CODE[:retry-after=V], delay:MS, drop, truncated, not-json, unknown-enum, html-error:CODE, extra-field, missing-field:NAME, wrong-content-type, rate-limit-reset:SECS, redirect:LOCATION)"
                     ));
                 }
             }
@@ -124,6 +144,33 @@ mod tests {
         assert_eq!(parse("/x=not-json").kind, FaultKind::NotJson);
         assert_eq!(parse("=unknown-enum").path_prefix, "");
         assert_eq!(parse("/x=unknown-enumx3").times, 3);
+        assert_eq!(parse("/x=extra-field").kind, FaultKind::ExtraField);
+        assert_eq!(
+            parse("/x=html-error:503x2").kind,
+            FaultKind::HtmlError { status: 503 }
+        );
+        assert_eq!(
+            parse("/x=wrong-content-typex1").kind,
+            FaultKind::WrongContentType
+        );
+        assert_eq!(
+            parse("/x=missing-field:testSessionId").kind,
+            FaultKind::MissingField {
+                field: "testSessionId".into()
+            }
+        );
+        assert_eq!(
+            parse("/x=rate-limit-reset:2x1").kind,
+            FaultKind::RateLimitReset { seconds: 2 }
+        );
+        let r = parse("GET:/v1=redirect:http://localhost:8080/v1/a?b=cx2");
+        assert_eq!(
+            r.kind,
+            FaultKind::Redirect {
+                location: "http://localhost:8080/v1/a?b=c".into()
+            }
+        );
+        assert_eq!(r.times, 2);
         for bad in [
             "nothing",
             "GET/x=drop",
@@ -137,6 +184,11 @@ mod tests {
             "/x=status:429:retry-after=1\u{1}",
             "/x=delay:soon",
             "/x=dropx99999999999",
+            "/x=rate-limit-reset:soon",
+            "/x=redirect:",
+            "/x=html-error:204",
+            "/x=html-error:abc",
+            "/x=missing-field:",
         ] {
             assert!(bad.parse::<FaultRule>().is_err(), "{bad} should fail");
         }

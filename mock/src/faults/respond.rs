@@ -65,6 +65,52 @@ fn retry_at(value: &str, now: DateTime<Utc>) -> Option<i64> {
     http_date(value).map(|date| date.timestamp())
 }
 
+/// The answer of an `html-error` fault: `status` (500 for one a rule may
+/// not have) with a proxy's HTML error page.
+pub(crate) fn html_error_response(status: u16) -> Response {
+    let code = StatusCode::from_u16(status)
+        .ok()
+        .filter(|_| status_has_body(status))
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let page = format!(
+        "<html><head><title>{code}</title></head><body><center><h1>{code}</h1></center><hr><center>nginx</center></body></html>"
+    );
+    with_body(code, "text/html; charset=utf-8", Body::from(page))
+}
+
+/// The answer of a `rate-limit-reset` fault: 429 with an `ApiError` body
+/// and `X-RateLimit-Reset` `seconds` from now, without `Retry-After`.
+pub(crate) fn rate_limit_reset_response(seconds: u64) -> Response {
+    let mut response = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Injected fault: rate limited (see X-RateLimit-Reset)",
+    )
+    .into_response();
+    let secs = i64::try_from(seconds).unwrap_or(i64::MAX);
+    let reset = Utc::now().timestamp().saturating_add(secs);
+    response
+        .headers_mut()
+        .insert("x-ratelimit-reset", HeaderValue::from(reset));
+    response
+}
+
+/// The answer of a `redirect` fault: 307 to `location` (500 when it is not
+/// a valid header value, which [`FaultRule::validate`](super::FaultRule::validate) refuses).
+pub(crate) fn redirect_response(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => {
+            let mut response = StatusCode::TEMPORARY_REDIRECT.into_response();
+            response.headers_mut().insert(header::LOCATION, value);
+            response
+        }
+        Err(_) => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Injected fault: invalid redirect location",
+        )
+        .into_response(),
+    }
+}
+
 /// An HTTP date (RFC 9110 §5.6.7): IMF-fixdate, or the obsolete RFC 850
 /// and asctime forms.
 fn http_date(value: &str) -> Option<DateTime<Utc>> {
@@ -140,19 +186,33 @@ pub(crate) fn not_json_response(status: StatusCode) -> Response {
 
 /// Rewrites a JSON answer the way a newer API version would differ.
 pub(crate) fn add_unknowns(value: &mut Value) {
+    add_fields(value);
+    rewrite(value, true);
+}
+
+/// Adds the unknown fields of [`add_unknowns`], leaving enum values alone.
+pub(crate) fn add_fields(value: &mut Value) {
     if let Value::Object(top) = value {
         top.insert("futureField".to_owned(), json!({"introducedIn": "v2"}));
     }
-    rewrite(value);
+    rewrite(value, false);
+}
+
+/// Removes `field` from the top-level object of a JSON answer.
+pub(crate) fn remove_field(value: &mut Value, field: &str) {
+    if let Value::Object(top) = value {
+        top.remove(field);
+    }
 }
 
 /// A `checkType` no version of the spec knows.
 pub(crate) const UNKNOWN_CHECK_TYPE: &str = "QUANTUM";
 
-fn rewrite(value: &mut Value) {
+fn rewrite(value: &mut Value, enums: bool) {
     match value {
         Value::Object(map) => {
             if let Some(check_type) = map.get_mut("checkType")
+                && enums
                 && check_type.is_string()
             {
                 *check_type = Value::String(UNKNOWN_CHECK_TYPE.to_owned());
@@ -171,10 +231,10 @@ fn rewrite(value: &mut Value) {
                 map.insert("futureField".to_owned(), json!(1));
             }
             for v in map.values_mut() {
-                rewrite(v);
+                rewrite(v, enums);
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(rewrite),
+        Value::Array(items) => items.iter_mut().for_each(|v| rewrite(v, enums)),
         _ => {}
     }
 }
@@ -263,6 +323,41 @@ mod tests {
         assert!(v["metadata"]["github"].is_object());
         assert!(v["futureField"].is_object());
         assert_eq!(success_status("post", "/v1/check-sessions/trigger"), 201);
+
+        let mut v =
+            json!({"checkType":"API","results":[{"testSessionResultId":"x","checkType":"URL"}]});
+        add_fields(&mut v);
+        assert_eq!(v["checkType"], "API");
+        assert_eq!(v["results"][0]["checkType"], "URL");
+        assert_eq!(v["results"][0]["futureField"], 1);
+        assert!(v["futureField"].is_object());
+        remove_field(&mut v, "checkType");
+        assert!(v.get("checkType").is_none());
+        assert_eq!(v["results"][0]["checkType"], "URL");
+    }
+
+    #[test]
+    fn rate_limit_reset_and_redirect_answers() {
+        let before = Utc::now().timestamp();
+        let r = rate_limit_reset_response(3);
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(header(&r, "retry-after"), None);
+        let after = Utc::now().timestamp();
+        assert!((before + 3..=after + 3).contains(&reset(&r)));
+        let r = html_error_response(502);
+        assert_eq!(r.status(), StatusCode::BAD_GATEWAY);
+        assert!(header(&r, "content-type").is_some_and(|v| v.starts_with("text/html")));
+        assert_eq!(
+            html_error_response(204).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        let r = redirect_response("http://localhost:1/v1/x");
+        assert_eq!(r.status(), StatusCode::TEMPORARY_REDIRECT);
+        assert_eq!(header(&r, "location"), Some("http://localhost:1/v1/x"));
+        assert_eq!(
+            redirect_response("a\nb").status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
         assert_eq!(success_status("GET", "/v1/test-sessions"), 200);
     }
 }

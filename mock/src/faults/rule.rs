@@ -37,6 +37,33 @@ pub enum FaultKind {
     NotJson,
     /// Handle normally, then rewrite enum values and add unknown fields.
     UnknownEnum,
+    /// Answer this status with an HTML page, as a proxy in front of the API
+    /// would.
+    HtmlError {
+        /// The HTTP status, with the limits of [`FaultKind::Status`].
+        status: u16,
+    },
+    /// Handle normally, then add unknown fields (enum values stay).
+    ExtraField,
+    /// Handle normally, then remove this field from the top-level object.
+    MissingField {
+        /// The JSON field name, e.g. `testSessionId`.
+        field: String,
+    },
+    /// Handle normally, then send the JSON body as `Content-Type: text/plain`.
+    WrongContentType,
+    /// Answer 429 with only `X-RateLimit-Reset` (no `Retry-After`).
+    RateLimitReset {
+        /// The reset is this many seconds from now.
+        seconds: u64,
+    },
+    /// Answer `307 Temporary Redirect` to this location.
+    Redirect {
+        /// The `Location` header, sent verbatim: an absolute URL (another
+        /// origin) or a path (this one; the same path makes a loop).
+        /// Must be a valid header value.
+        location: String,
+    },
 }
 
 /// A fault rule: which requests it hits, how often, and what it does.
@@ -121,7 +148,8 @@ impl FaultRule {
 
     /// Checks the rule's values: a `status` must be 200..=599 and not one
     /// without a body (204, 205, 304), and its `retry_after` a valid header
-    /// value.
+    /// value; a `redirect` location a non-empty valid header value; a
+    /// `missing-field` name non-empty.
     pub fn validate(&self) -> Result<(), String> {
         if let FaultKind::Status {
             status,
@@ -143,6 +171,25 @@ impl FaultRule {
             {
                 return Err(format!("retryAfter {r:?} is not a valid header value"));
             }
+        }
+        if let FaultKind::HtmlError { status } = &self.kind
+            && !status_has_body(*status)
+        {
+            return Err(format!(
+                "status {status} cannot carry an HTML page (200..=599 but 204, 205, 304)"
+            ));
+        }
+        if let FaultKind::Redirect { location } = &self.kind
+            && (location.is_empty() || HeaderValue::from_str(location).is_err())
+        {
+            return Err(format!(
+                "location {location:?} is not a valid Location header value"
+            ));
+        }
+        if let FaultKind::MissingField { field } = &self.kind
+            && field.is_empty()
+        {
+            return Err("missing-field needs a field name".to_owned());
         }
         Ok(())
     }
@@ -168,6 +215,12 @@ impl fmt::Display for FaultRule {
             FaultKind::Truncated => f.write_str("truncated")?,
             FaultKind::NotJson => f.write_str("not-json")?,
             FaultKind::UnknownEnum => f.write_str("unknown-enum")?,
+            FaultKind::HtmlError { status } => write!(f, "html-error:{status}")?,
+            FaultKind::ExtraField => f.write_str("extra-field")?,
+            FaultKind::MissingField { field } => write!(f, "missing-field:{field}")?,
+            FaultKind::WrongContentType => f.write_str("wrong-content-type")?,
+            FaultKind::RateLimitReset { seconds } => write!(f, "rate-limit-reset:{seconds}")?,
+            FaultKind::Redirect { location } => write!(f, "redirect:{location}")?,
         }
         if self.times > 0 {
             write!(f, "x{}", self.times)?;
@@ -263,6 +316,13 @@ mod tests {
             "/a=truncated",
             "/a=not-json",
             "/a=unknown-enumx4",
+            "/a=extra-field",
+            "GET:/v1=html-error:502x3",
+            "GET:/v1=missing-field:testSessionIdx1",
+            "/a=wrong-content-type",
+            "/a=rate-limit-reset:3x2",
+            "/a=redirect:http://localhost:9/v1/test-sessions",
+            "/a=redirect:/a",
         ] {
             assert_eq!(parse(s).to_string(), s);
         }
@@ -299,6 +359,24 @@ mod tests {
             assert!(err.starts_with("retryAfter"), "{err}");
         }
         assert!(FaultRule::new(FaultKind::Drop).validate().is_ok());
+        let redirect = |location: &str| {
+            FaultRule::new(FaultKind::Redirect {
+                location: location.to_owned(),
+            })
+        };
+        assert!(redirect("http://localhost:1/x").validate().is_ok());
+        for bad in ["", "/a\r\nX-Injected: yes"] {
+            let err = redirect(bad).validate().expect_err(bad);
+            assert!(err.starts_with("location"), "{err}");
+        }
+        let missing = FaultRule::new(FaultKind::MissingField {
+            field: String::new(),
+        });
+        assert!(missing.validate().is_err());
+        for bad in [204, 700] {
+            let html = FaultRule::new(FaultKind::HtmlError { status: bad });
+            assert!(html.validate().is_err(), "{bad}");
+        }
     }
 
     #[test]
