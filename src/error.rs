@@ -210,7 +210,9 @@ impl Error {
         match self {
             Error::Transport(e) => !e.is_connect(),
             Error::Api { .. } | Error::Decode { .. } | Error::WaitTimeout { .. } => true,
-            Error::RepeatedCursor { .. } | Error::Io(_) => true,
+            Error::RepeatedCursor { .. } | Error::Io(_) | Error::Redirect { .. } => true,
+            // An attempt may have been under way when time ran out.
+            Error::Deadline { .. } => true,
             Error::Config { .. } | Error::Validation(_) | Error::InvalidRequest(_) => false,
             Error::Hook(_) => false,
         }
