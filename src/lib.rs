@@ -7,13 +7,15 @@
 //! from the vendored spec `openapi/checkly.yaml` (see `build.rs`); this crate
 //! adds configuration and auth ([`ClientBuilder`]), request validation
 //! ([`ValidationError`]), retries ([`RetryConfig`]), pagination
-//! ([`ListTestSessions`]), waiting ([`Waiter`]) and one error type ([`Error`]).
+//! ([`ListTestSessions`]), waiting ([`Waiter`]), one pass/fail rule
+//! ([`Verdict`], see [`verdict`]) and one error type ([`Error`]).
 //!
 //! # Quickstart
 //!
 //! ```no_run
 //! use std::time::Duration;
-//! use checkly::types::{TestSessionStatus, TriggerTestSessionRequest, TriggerTestSessionRequestTarget};
+//! use checkly::SessionVerdict;
+//! use checkly::types::{TriggerTestSessionRequest, TriggerTestSessionRequestTarget};
 //!
 //! # async fn run() -> checkly::Result<()> {
 //! // CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID (and optionally CHECKLY_API_URL).
@@ -30,8 +32,9 @@
 //!     .wait_for_test_session(session.test_session_id)
 //!     .wait(Duration::from_secs(600))
 //!     .await?;
-//! if done.value.status != TestSessionStatus::Passed {
-//!     eprintln!("checks failed: {}", done.value.test_session_link);
+//! // Passed, degraded or flaky passes; failed, cancelled or no results do not.
+//! if !done.value.passed() {
+//!     eprintln!("{}: {}", done.value.verdict(), done.value.test_session_link);
 //! }
 //! # Ok(()) }
 //! ```
@@ -73,6 +76,7 @@ mod retrieve_schedule;
 mod retry;
 pub mod types;
 mod validate;
+pub mod verdict;
 mod wait;
 
 /// The README's examples, compiled as doctests.
@@ -98,6 +102,7 @@ pub use retrieve_schedule::{
 };
 pub use retry::RetryConfig;
 pub use validate::ValidationError;
+pub use verdict::{CheckOutcome, CheckResult, SessionVerdict, Verdict};
 pub use wait::{
     MAX_POLL_SECONDS, MIN_POLL_INTERVAL, Progress, ProgressStream, WaitMany, Waited, Waiter,
 };

@@ -16,6 +16,7 @@ mod cli;
 mod commands;
 mod error;
 mod follow;
+mod logging;
 mod metadata;
 mod parse;
 mod print;
@@ -32,6 +33,7 @@ use crate::error::Exit;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let verbose = cli.global.verbose;
+    logging::init(verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

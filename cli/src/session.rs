@@ -1,12 +1,14 @@
 //! One view of a test session, whichever endpoint it came from (trigger,
 //! retrieve or completion), and the rows reporters show: one per FINAL result.
+//! Whether a result, a check or a session passed is the library's rule
+//! ([`checkly::verdict`]); this module only shapes what reporters show.
 
 use checkly::types::{
     AwaitTestSessionCompletionResponse, CheckSessionStatus, CheckSessionsV2CheckSession,
     CheckSessionsV2CompletionResponse, CheckSessionsV2FindOneResponse, CheckType,
-    FindOneTestSessionResponse, ResultType, TestSessionResult, TestSessionStatus,
-    TriggerTestSessionResponse,
+    FindOneTestSessionResponse, TestSessionResult, TestSessionStatus, TriggerTestSessionResponse,
 };
+use checkly::{CheckOutcome, CheckResult, SessionVerdict, Verdict};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -59,11 +61,9 @@ session_from! {
 impl SessionView {
     /// The rows of the finished results, sorted by name, location and id.
     pub fn final_rows(&self) -> Vec<ResultRow> {
-        let mut rows: Vec<ResultRow> = self
-            .results
+        let mut rows: Vec<ResultRow> = checkly::verdict::checks(&self.results)
             .iter()
-            .filter(|r| is_final(r))
-            .map(|r| ResultRow::new(r, self.attempts_of(r)))
+            .map(|check| ResultRow::new(&check.final_result, check.attempt_count()))
             .collect();
         rows.sort_by(|a, b| (&a.name, &a.location, a.id).cmp(&(&b.name, &b.location, b.id)));
         rows
@@ -72,18 +72,12 @@ impl SessionView {
     /// Attempts a FINAL result took: its ATTEMPT results (same check, same
     /// location) plus itself.
     pub fn attempts_of(&self, result: &TestSessionResult) -> u32 {
-        let same_check = |other: &&TestSessionResult| match (other.check_id, result.check_id) {
-            (Some(a), Some(b)) => a == b,
-            _ => other.name == result.name,
-        };
-        let earlier = self
-            .results
-            .iter()
-            .filter(|r| r.result_type == Some(ResultType::Attempt))
-            .filter(same_check)
-            .filter(|r| r.run_location == result.run_location)
-            .count();
-        u32::try_from(earlier).unwrap_or(u32::MAX).saturating_add(1)
+        CheckOutcome::new(result.clone(), &self.results).attempt_count()
+    }
+
+    /// The session's verdict, by the library's rule.
+    pub fn verdict(&self) -> Verdict {
+        Verdict::of_test_session(&self.status, &self.results)
     }
 
     /// How long the session ran (or has run), in milliseconds: `stoppedAt -
@@ -117,7 +111,7 @@ impl SessionView {
         let mut open: Vec<&TestSessionResult> = self
             .results
             .iter()
-            .filter(|r| !is_final(r) && r.result_type != Some(ResultType::Attempt))
+            .filter(|r| !r.is_final() && !r.is_attempt())
             .collect();
         open.sort_by(|a, b| {
             (&a.name, &a.run_location, a.test_session_result_id).cmp(&(
@@ -143,38 +137,7 @@ pub fn result_name(result: &TestSessionResult) -> String {
 
 /// Whether a result is the final word on its check: FINAL (or untyped) and no longer running.
 pub fn is_final(result: &TestSessionResult) -> bool {
-    let final_type = matches!(result.result_type, None | Some(ResultType::Final));
-    final_type && result.status != TestSessionStatus::Running
-}
-
-/// The verdict of one result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Passed.
-    Passed,
-    /// Passed, but slower than its degraded threshold.
-    Degraded,
-    /// Failed or errored.
-    Failed,
-    /// Cancelled or aborted.
-    Cancelled,
-}
-
-impl Verdict {
-    /// The word reports use.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Passed => "PASSED",
-            Verdict::Degraded => "DEGRADED",
-            Verdict::Failed => "FAILED",
-            Verdict::Cancelled => "CANCELLED",
-        }
-    }
-
-    /// Whether this counts as a failure of the run.
-    pub fn is_failure(self) -> bool {
-        matches!(self, Verdict::Failed | Verdict::Cancelled)
-    }
+    result.is_final()
 }
 
 /// One finished check, as reporters show it.
@@ -190,7 +153,8 @@ pub struct ResultRow {
     pub check_type: CheckType,
     /// `runLocation` ("" when absent).
     pub location: String,
-    /// The verdict.
+    /// The verdict of this result (the library's; a pass after failed
+    /// attempts shows as passed, with its `attempts`).
     pub verdict: Verdict,
     /// The result's `status` as sent.
     pub status: TestSessionStatus,
@@ -207,18 +171,7 @@ pub struct ResultRow {
 impl ResultRow {
     /// The row of one result.
     pub fn new(result: &TestSessionResult, attempts: u32) -> Self {
-        let verdict = if result.aborted || result.status == TestSessionStatus::Cancelled {
-            Verdict::Cancelled
-        } else if result.has_failures
-            || result.has_errors
-            || result.status == TestSessionStatus::Failed
-        {
-            Verdict::Failed
-        } else if result.is_degraded {
-            Verdict::Degraded
-        } else {
-            Verdict::Passed
-        };
+        let verdict = result.verdict();
         let duration_ms = match (result.started_at, result.stopped_at) {
             (Some(start), Some(stop)) if stop >= start => Some(millis(stop - start)),
             _ => result
@@ -262,6 +215,8 @@ pub struct CheckSessionView {
     pub run_locations: Vec<String>,
     /// `timeElapsed`, in milliseconds.
     pub time_elapsed_ms: f64,
+    /// The verdict, by the library's rule.
+    pub verdict: Verdict,
 }
 
 macro_rules! check_session_from {
@@ -269,6 +224,7 @@ macro_rules! check_session_from {
         impl From<$response> for CheckSessionView {
             fn from(r: $response) -> Self {
                 Self {
+                    verdict: r.verdict(),
                     id: r.check_session_id,
                     check_id: r.check_id,
                     name: r.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| r.check_id.to_string()),
@@ -290,12 +246,9 @@ check_session_from!(
 );
 
 impl CheckSessionView {
-    /// Whether the check session passed (degraded counts as passed).
+    /// Whether the check session passed (by [`Verdict::passed`]).
     pub fn passed(&self) -> bool {
-        matches!(
-            self.status,
-            CheckSessionStatus::Passed | CheckSessionStatus::Degraded
-        )
+        self.verdict.passed()
     }
 }
 

@@ -1,9 +1,10 @@
 //! The `dot` reporter: one character per check (`.` passed, `D` degraded,
 //! `F` failed, `C` cancelled), then a summary line.
 
+use checkly::Verdict;
+
 use super::{Outcome, Report};
 use crate::print::sanitize;
-use crate::session::Verdict;
 
 /// Renders the report as dots.
 pub fn render(report: &Report) -> String {
@@ -11,10 +12,11 @@ pub fn render(report: &Report) -> String {
         .rows
         .iter()
         .map(|row| match row.verdict {
-            Verdict::Passed => '.',
+            Verdict::Passed | Verdict::Flaky => '.',
             Verdict::Degraded => 'D',
             Verdict::Failed => 'F',
             Verdict::Cancelled => 'C',
+            Verdict::Running | Verdict::NoResults => '?',
         })
         .collect();
     let mut out = String::new();

@@ -4,15 +4,19 @@
 use console::Style;
 
 use crate::print::sanitize;
-use crate::session::{ResultRow, Verdict, human_duration};
+use checkly::Verdict;
+
+use crate::session::{ResultRow, human_duration};
 
 /// The symbol and style of a verdict (`unicode` for the list reporter).
 pub fn mark(verdict: Verdict, unicode: bool) -> (&'static str, Style) {
     let (u, a, style) = match verdict {
-        Verdict::Passed => ("✔", "PASS", Style::new().green()),
+        // A pass after failed attempts shows as a pass with its attempt count.
+        Verdict::Passed | Verdict::Flaky => ("✔", "PASS", Style::new().green()),
         Verdict::Degraded => ("▲", "DEGR", Style::new().yellow()),
         Verdict::Failed => ("✖", "FAIL", Style::new().red()),
         Verdict::Cancelled => ("⊘", "CANC", Style::new().dim()),
+        Verdict::Running | Verdict::NoResults => ("…", "....", Style::new().dim()),
     };
     (if unicode { u } else { a }, style)
 }

@@ -4,10 +4,12 @@
 
 use std::fmt::Write as _;
 
+use checkly::Verdict;
+
 use super::{Outcome, Report};
 use crate::error::Exit;
 use crate::print::sanitize;
-use crate::session::{Verdict, human_duration};
+use crate::session::human_duration;
 
 /// Renders the report as workflow commands.
 pub fn render(report: &Report) -> String {
@@ -16,7 +18,7 @@ pub fn render(report: &Report) -> String {
         let command = match row.verdict {
             Verdict::Failed | Verdict::Cancelled => "error",
             Verdict::Degraded => "warning",
-            Verdict::Passed => continue,
+            Verdict::Passed | Verdict::Flaky | Verdict::Running | Verdict::NoResults => continue,
         };
         let location = if row.location.is_empty() {
             String::new()

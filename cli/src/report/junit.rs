@@ -15,6 +15,7 @@
 
 use std::time::Duration;
 
+use checkly::Verdict;
 use checkly::types::TestSessionResult;
 use quick_junit::{
     NonSuccessKind, Property, Report as JunitReport, TestCase, TestCaseStatus, TestSuite,
@@ -23,7 +24,7 @@ use quick_junit::{
 use super::{Outcome, Report};
 use crate::error::Exit;
 use crate::print::sanitize;
-use crate::session::{ResultRow, Verdict, result_name};
+use crate::session::{ResultRow, result_name};
 
 /// The name of the test case that says why a run failed when no other does.
 pub const SESSION_CASE: &str = "test session";
@@ -101,7 +102,7 @@ fn row_case(row: &ResultRow) -> TestCase {
     let name = sanitize(&row.name);
     let link = sanitize(&row.link);
     let status = match row.verdict {
-        Verdict::Passed | Verdict::Degraded => TestCaseStatus::success(),
+        Verdict::Passed | Verdict::Degraded | Verdict::Flaky => TestCaseStatus::success(),
         Verdict::Failed => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             let attempts = if row.attempts > 1 {
@@ -117,6 +118,11 @@ fn row_case(row: &ResultRow) -> TestCase {
         Verdict::Cancelled => {
             let mut status = TestCaseStatus::skipped();
             status.set_message(format!("cancelled: {link}"));
+            status
+        }
+        Verdict::Running | Verdict::NoResults => {
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(format!("not finished: {link}"));
             status
         }
     };

@@ -16,12 +16,12 @@ pub mod table;
 use std::path::Path;
 
 use anyhow::Context;
-use checkly::types::TestSessionStatus;
+use checkly::Verdict;
 
 use crate::cli::ReporterKind;
 use crate::error::{Exit, UsageError};
 use crate::print::{Printer, sanitize};
-use crate::session::{ResultRow, SessionView, Verdict, human_duration};
+use crate::session::{ResultRow, SessionView, human_duration};
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,24 +59,18 @@ impl Outcome {
         }
     }
 
-    /// How a finished session ended; `trigger` and `test-sessions get
-    /// --watch` decide alike:
-    ///
-    /// - CANCELLED: [`Outcome::Cancelled`];
-    /// - a finished check failed or was cancelled: [`Outcome::Failed`], whatever
-    ///   the session's status says;
-    /// - PASSED: [`Outcome::Passed`], even when the API sent no FINAL result
-    ///   (the report then counts 0 checks); only a session without any result
-    ///   at all (nothing matched, nothing ran) is [`Outcome::NoMatchingChecks`];
-    /// - anything else (FAILED, an unknown status): [`Outcome::Failed`].
+    /// How a finished session ended, by the library's [`checkly::verdict`]
+    /// rule (`trigger` and `test-sessions get --watch` decide alike): a pass
+    /// (degraded and flaky included) is [`Outcome::Passed`], a session
+    /// without any result [`Outcome::NoMatchingChecks`], a cancelled one
+    /// [`Outcome::Cancelled`], anything else (still running included)
+    /// [`Outcome::Failed`].
     pub fn of(done: &SessionView) -> Self {
-        let rows = done.final_rows();
-        match done.status {
-            TestSessionStatus::Cancelled => Outcome::Cancelled,
-            _ if rows.iter().any(|r| r.verdict.is_failure()) => Outcome::Failed,
-            TestSessionStatus::Passed if done.results.is_empty() => Outcome::NoMatchingChecks,
-            TestSessionStatus::Passed => Outcome::Passed,
-            _ => Outcome::Failed,
+        match done.verdict() {
+            Verdict::Passed | Verdict::Degraded | Verdict::Flaky => Outcome::Passed,
+            Verdict::NoResults => Outcome::NoMatchingChecks,
+            Verdict::Cancelled => Outcome::Cancelled,
+            Verdict::Failed | Verdict::Running => Outcome::Failed,
         }
     }
 
@@ -114,10 +108,12 @@ impl Summary {
         };
         for row in rows {
             match row.verdict {
-                Verdict::Passed => s.passed += 1,
+                Verdict::Passed | Verdict::Flaky => s.passed += 1,
                 Verdict::Degraded => s.degraded += 1,
                 Verdict::Failed => s.failed += 1,
                 Verdict::Cancelled => s.cancelled += 1,
+                // Rows are finished results: neither comes up.
+                Verdict::Running | Verdict::NoResults => {}
             }
         }
         s
