@@ -14,9 +14,9 @@ use std::path::Path;
 use anyhow::Context;
 use checkly::Client;
 use checkly::types::{
-    EnvironmentVariable, ResultType, TestSessionStatus, TriggerTestSessionRequest,
-    TriggerTestSessionRequestTarget,
+    EnvironmentVariable, TriggerTestSessionRequest, TriggerTestSessionRequestTarget,
 };
+use checkly::{SessionVerdict, Verdict};
 
 use crate::cli::{GlobalArgs, ReporterKind, TriggerArgs};
 use crate::error::{Exit, Interrupted, UsageError, usage_for_validation};
@@ -226,22 +226,21 @@ pub async fn run_with_client(
     }
 }
 
-/// The checks whose final result failed in test session `id` (for
-/// `--rerun-failed`), each once, in the session's order.
+/// The checks whose verdict is [`Verdict::Failed`] in test session `id`
+/// (for `--rerun-failed`; degraded, flaky and cancelled checks are not
+/// rerun), each once, in the session's order.
 async fn failed_checks(client: &Client, id: uuid::Uuid) -> anyhow::Result<Vec<uuid::Uuid>> {
     let session = client
         .get_test_session(id)
         .await
         .with_context(|| format!("could not fetch test session {id} to rerun its failed checks"))?;
     let mut failed = Vec::new();
-    for result in &session.results {
-        let final_failure = result.result_type == Some(ResultType::Final)
-            && result.status == TestSessionStatus::Failed;
-        if let Some(check) = result
+    for check in session.checks() {
+        if let Some(id) = check
             .check_id
-            .filter(|c| final_failure && !failed.contains(c))
+            .filter(|id| check.verdict == Verdict::Failed && !failed.contains(id))
         {
-            failed.push(check);
+            failed.push(id);
         }
     }
     Ok(failed)
