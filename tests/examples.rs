@@ -1,18 +1,40 @@
-//! The examples in `examples/`, run with `cargo run --example` against the
-//! bundled mock: their exit codes and the lines they print.
+//! The examples in `examples/`, run against the bundled mock: their exit
+//! codes and the lines they print. `cargo test` builds the examples beside
+//! this test's own binary (`target/<profile>/examples/`); they are run from
+//! there, and only built with `cargo run --example` when missing (another
+//! cargo invocation would rebuild the dependencies with other features).
 #![allow(clippy::unwrap_used)]
 
 use std::process::{Command, Output};
 
 use checkly_mock::{MockConfig, MockServer};
 
-/// `cargo run --example NAME -- ARGS` pointed at `server`.
+/// The example `name`, built by `cargo test`, if it is there.
+fn built_example(name: &str) -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    // target/<profile>/deps/examples-<hash> -> target/<profile>/examples/<name>
+    let path = exe
+        .parent()?
+        .parent()?
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    path.is_file().then_some(path)
+}
+
+/// The example `NAME` with `ARGS`, pointed at `server`.
 async fn run(server: &MockServer, name: &str, args: &[&str]) -> (i32, String) {
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.args(["run", "--quiet", "--manifest-path"])
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
-        .args(["--example", name, "--"])
-        .args(args)
+    let mut cmd = match built_example(name) {
+        Some(path) => Command::new(path),
+        None => {
+            let mut cargo = Command::new(env!("CARGO"));
+            cargo
+                .args(["run", "--quiet", "--manifest-path"])
+                .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+                .args(["--example", name, "--"]);
+            cargo
+        }
+    };
+    cmd.args(args)
         .env("CHECKLY_API_URL", server.url())
         .env("CHECKLY_API_KEY", server.api_key())
         .env("CHECKLY_ACCOUNT_ID", server.account_id());
