@@ -16,6 +16,8 @@ mod cli;
 mod commands;
 mod error;
 mod follow;
+#[cfg(test)]
+mod fuzz_tests;
 mod logging;
 mod metadata;
 mod parse;

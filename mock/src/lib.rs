@@ -167,6 +167,10 @@ mod error;
 mod error_groups;
 mod failure;
 pub mod faults;
+#[cfg(test)]
+mod fuzz_support;
+#[cfg(test)]
+mod fuzz_tests;
 mod glob;
 mod history;
 mod listing;

@@ -20,6 +20,14 @@
 //!   resolves, its operations are exactly the listed ones, every component
 //!   is referenced, its only prose is docs.yaml's, and it is in normalized
 //!   form. Exits non-zero with the list of problems.
+//! - `fuzz [--cases N] [--dev]`: runs the property-based fuzz targets (the
+//!   proptest tests named `fuzz_*` of `checkly`, `checkly-cli` and
+//!   `checkly-mock`: response decoding, the CLI's parsers, the mock's request
+//!   validation) with `CHECKLY_FUZZ_CASES=N` cases each (default 100000),
+//!   optimized (`--release`; `--dev` for the dev profile), then prints the
+//!   targets, the total cases and the wall time. Plain `cargo test` runs the
+//!   same targets at 256 cases each. A failure prints the minimal input:
+//!   make it a unit test next to the fix.
 //!
 //! The rules (normalization, the report's marks, docs.yaml's shape) are
 //! documented in `xtask::spec::{normalize, report, docs}`.
@@ -36,6 +44,7 @@ usage:
   cargo xtask spec trim --from PATH [--out PATH] [--base PATH] [--report PATH] [--dry-run]
                         [--operations PATH] [--docs PATH]
   cargo xtask spec check [--spec PATH] [--operations PATH] [--docs PATH]
+  cargo xtask fuzz [--cases N] [--dev]
 
 spec trim --from takes a local JSON or YAML file (URLs are not supported).
 Defaults: --out and --base openapi/checkly.yaml, --operations openapi/operations.txt,
@@ -63,6 +72,7 @@ fn run() -> Result<ExitCode> {
             Some("check") => spec_check(&args[2..]),
             _ => usage_error("spec needs a subcommand: trim or check"),
         },
+        Some("fuzz") => fuzz(&args[1..]),
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -98,6 +108,83 @@ fn flags<'a>(
         }
     }
     Ok(out)
+}
+
+/// `cargo xtask fuzz`: the `fuzz_` tests with `CHECKLY_FUZZ_CASES` cases each.
+fn fuzz(args: &[String]) -> Result<ExitCode> {
+    let parsed = match flags(args, &["--cases"], &["--dev"]) {
+        Ok(parsed) => parsed,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let mut cases: u64 = 100_000;
+    let mut release = true;
+    for (flag, value) in parsed {
+        match (flag, value) {
+            ("--cases", Some(n)) => match n.parse() {
+                Ok(n) if n > 0 && n <= u64::from(u32::MAX) => cases = n,
+                _ => {
+                    return usage_error(&format!(
+                        "--cases must be a whole number from 1, not {n:?}"
+                    ));
+                }
+            },
+            ("--dev", _) => release = false,
+            _ => {}
+        }
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.current_dir(spec::workspace_root()).arg("test");
+    if release {
+        command.arg("--release");
+    }
+    command
+        .args([
+            "--tests",
+            "-p",
+            "checkly",
+            "-p",
+            "checkly-cli",
+            "-p",
+            "checkly-mock",
+        ])
+        .args(["--", "fuzz_"])
+        .env("CHECKLY_FUZZ_CASES", cases.to_string())
+        .stdout(Stdio::piped());
+    let started = std::time::Instant::now();
+    let mut child = command.spawn().context("running cargo test")?;
+    let stdout = child.stdout.take().context("cargo test's output")?;
+    let mut targets = 0u64;
+    for line in std::io::BufRead::lines(std::io::BufReader::new(stdout)) {
+        let line = line.context("reading cargo test's output")?;
+        println!("{line}");
+        targets += passed(&line);
+    }
+    let status = child.wait().context("waiting for cargo test")?;
+    let elapsed = started.elapsed().as_secs();
+    println!(
+        "fuzz: {targets} targets passed x {cases} cases = {} cases in {}m{:02}s",
+        targets * cases,
+        elapsed / 60,
+        elapsed % 60
+    );
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// The `N passed` of a `test result:` line, else 0.
+fn passed(line: &str) -> u64 {
+    line.strip_prefix("test result: ")
+        .and_then(|rest| {
+            rest.split("; ")
+                .find_map(|part| part.strip_suffix(" passed"))
+        })
+        .and_then(|part| part.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 fn spec_trim(args: &[String]) -> Result<ExitCode> {
