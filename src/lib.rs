@@ -66,6 +66,7 @@ mod client;
 pub mod clock;
 mod config;
 mod error;
+pub mod failure;
 pub mod generated;
 mod hooks;
 #[doc(hidden)]
@@ -91,6 +92,7 @@ pub use config::{
     DEFAULT_TIMEOUT, ENV_ACCOUNT_ID, ENV_ALLOW_INSECURE_HTTP, ENV_API_KEY, ENV_API_URL,
 };
 pub use error::{Error, Result};
+pub use failure::Failure;
 pub use hooks::ClientState;
 pub use operation::Operation;
 pub use pagination::{ListTestSessions, Paginator};

@@ -168,7 +168,16 @@ fn result_detail_samples() -> Vec<Value> {
     for (key, value) in extra.as_object().unwrap() {
         detail[key] = value.clone();
     }
-    vec![detail]
+    // A browser check: script errors and a job log in phases.
+    let mut browser = detail.clone();
+    browser["checkType"] = json!("BROWSER");
+    browser["apiCheckResult"] = Value::Null;
+    browser["browserCheckResult"] = json!({
+        "errors": [{"message": "Timeout 30000ms exceeded", "stack": "at login.spec.ts:12"}, "plain"],
+        "pages": [], "playwrightTestTraces": [], "playwrightTestVideos": [], "traceSummary": {},
+        "jobLog": {"setup": ["a"], "request": [{"time": 1_777_636_801_250_i64, "level": "ERROR", "msg": "b"}]}
+    });
+    vec![detail, browser]
 }
 
 fn asset_samples() -> Vec<Value> {
@@ -308,6 +317,21 @@ fn check_trigger_request(bytes: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// [`decodes`], then what [`checkly::Failure`] reads from whatever decoded.
+fn result_detail(bytes: &[u8]) -> Result<(), TestCaseError> {
+    if let Some(detail) = decodes::<FindOneTestSessionResultResponse>(bytes)? {
+        let failure = checkly::Failure::of(&detail);
+        let _ = (failure.headline(), failure.is_empty(), failure.log_tail(5).len());
+        for assertion in &failure.failed_assertions {
+            let _ = assertion.to_string();
+        }
+        for line in &failure.log {
+            let _ = line.to_string();
+        }
+    }
+    Ok(())
+}
+
 fn sessions_of(values: Vec<Value>) -> Vec<Value> {
     vec![json!({ "sessions": values })]
 }
@@ -349,7 +373,7 @@ targets! {
     fuzz_await_test_session: session_decodes::<AwaitTestSessionCompletionResponse>, finished_test_session_samples();
     fuzz_trigger_test_session: session_decodes::<TriggerTestSessionResponse>, test_session_samples();
     fuzz_list_test_sessions: decodes::<ListTestSessionsResponse>, list_samples();
-    fuzz_result_detail: decodes::<FindOneTestSessionResultResponse>, result_detail_samples();
+    fuzz_result_detail: result_detail, result_detail_samples();
     fuzz_asset_manifest: decodes::<AssetManifest>, asset_samples();
     fuzz_error_group: error_groups, error_group_samples();
     fuzz_check_session_v2_find_one: session_decodes::<CheckSessionsV2FindOneResponse>, check_session_samples();
