@@ -246,6 +246,12 @@ pub struct TriggerArgs {
     /// Write the JUnit report to this file (implies `--reporter junit`)
     #[arg(long, value_name = "PATH")]
     pub junit_file: Option<PathBuf>,
+    /// Write the JSON report to this file (implies `--reporter json`) [env: CHECKLY_REPORTER_JSON_OUTPUT]
+    #[arg(long, value_name = "PATH")]
+    pub json_file: Option<PathBuf>,
+    /// Download the assets of failed checks (screenshots, traces, videos, logs) here, one folder per check
+    #[arg(long, value_name = "DIR")]
+    pub artifacts_dir: Option<PathBuf>,
     /// Accepted for scripts of the official CLI (sessions are always recorded)
     #[arg(long, overrides_with = "no_record")]
     pub record: bool,
@@ -380,8 +386,11 @@ pub struct GetArgs {
     #[arg(value_name = "ID")]
     pub id: Uuid,
     /// Follow the session until it finishes, up to --timeout (exit 1 unless it passed)
-    #[arg(long, short = 'w')]
+    #[arg(long, short = 'w', conflicts_with = "result")]
     pub watch: bool,
+    /// Show one result of the session in full: its errors, assertions, whole log, error groups and assets
+    #[arg(long, value_name = "RESULT_ID")]
+    pub result: Option<Uuid>,
     /// `--timeout`.
     #[command(flatten)]
     pub timeout: TimeoutArg,

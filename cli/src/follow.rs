@@ -29,8 +29,9 @@ use uuid::Uuid;
 
 use crate::error::Interrupted;
 use crate::print::{Printer, err_style, sanitize};
-use crate::report::format::{details, mark};
+use crate::report::format::{details, row_label, row_mark};
 use crate::session::{ResultRow, SessionView, is_final};
+use crate::why::{self, Explainer};
 
 /// How to follow.
 #[derive(Debug, Clone, Copy)]
@@ -198,6 +199,7 @@ pub struct Follower<'a> {
     options: FollowOptions,
     shown: HashSet<Uuid>,
     latest: SessionView,
+    explainer: Option<Explainer>,
 }
 
 impl<'a> Follower<'a> {
@@ -214,7 +216,20 @@ impl<'a> Follower<'a> {
             options,
             shown: HashSet::new(),
             latest: session,
+            explainer: None,
         }
+    }
+
+    /// Say why each failed, degraded or flaky check failed, under its line,
+    /// as it finishes (one request per such result, through `explainer`).
+    pub fn with_explainer(mut self, explainer: Explainer) -> Self {
+        self.explainer = Some(explainer);
+        self
+    }
+
+    /// The explainer, with what it fetched (for the reports).
+    pub fn take_explainer(&mut self) -> Option<Explainer> {
+        self.explainer.take()
     }
 
     /// The session as last seen (also after an error).
@@ -230,7 +245,7 @@ impl<'a> Follower<'a> {
         let deadline = deadline_after(self.options.timeout);
         let mut cancelling: Cancelling = None;
         let first = self.latest.clone();
-        self.show_new(&first);
+        self.show_new(&first).await;
         if signals.pressed() {
             self.printer
                 .warn("Ctrl+C: cancelling the test session (press Ctrl+C again to exit now)");
@@ -252,7 +267,7 @@ impl<'a> Follower<'a> {
             match step {
                 Some(Ok(Progress::Update(now))) => {
                     let now = SessionView::from(now);
-                    self.show_new(&now);
+                    self.show_new(&now).await;
                     self.latest = now;
                 }
                 Some(Ok(Progress::Done(done))) => {
@@ -267,7 +282,7 @@ impl<'a> Follower<'a> {
                             Step::TimedOut => return Ok(self.timed_out()),
                         };
                     }
-                    self.show_new(&done);
+                    self.show_new(&done).await;
                     self.latest = done.clone();
                     return Ok(Followed::Finished(done));
                 }
@@ -339,12 +354,22 @@ impl<'a> Follower<'a> {
         }
     }
 
-    /// Prints the FINAL results not shown yet and updates the spinner.
-    fn show_new(&mut self, session: &SessionView) {
-        for result in session.results.iter().filter(|r| is_final(r)) {
-            if self.shown.insert(result.test_session_result_id) {
-                let row = ResultRow::new(result, session.attempts_of(result));
-                self.printer.info(&live_line(&row));
+    /// Prints the FINAL results not shown yet (with why each failed, when
+    /// there is an explainer) and updates the spinner.
+    async fn show_new(&mut self, session: &SessionView) {
+        for check in checkly::verdict::checks(&session.results) {
+            if !self.shown.insert(check.final_result.test_session_result_id) {
+                continue;
+            }
+            let row = ResultRow::of(&check);
+            self.printer.info(&live_line(&row));
+            let full_log = self.printer.verbose();
+            if let Some(explainer) = self.explainer.as_mut()
+                && let Some(why) = explainer.explain(&row).await
+            {
+                for line in why::lines(why, full_log) {
+                    self.printer.info(&format!("    {line}"));
+                }
             }
         }
         let checks = session
@@ -362,12 +387,12 @@ impl<'a> Follower<'a> {
 
 /// The line shown on stderr when a check finishes (API text sanitized).
 pub fn live_line(row: &ResultRow) -> String {
-    let (symbol, style) = mark(row.verdict, true);
+    let (symbol, style) = row_mark(row, true);
     let dim = Style::new().dim();
     format!(
         "{} {} {} {} {}",
         err_style(symbol, &style),
-        err_style(row.verdict.as_str(), &style),
+        err_style(row_label(row), &style),
         sanitize(&row.name),
         err_style(details(row), &dim),
         err_style(sanitize(&row.link), &dim),

@@ -24,6 +24,7 @@ mod parse;
 mod print;
 mod report;
 mod session;
+mod why;
 
 use std::process::ExitCode;
 

@@ -63,7 +63,7 @@ impl SessionView {
     pub fn final_rows(&self) -> Vec<ResultRow> {
         let mut rows: Vec<ResultRow> = checkly::verdict::checks(&self.results)
             .iter()
-            .map(|check| ResultRow::new(&check.final_result, check.attempt_count()))
+            .map(ResultRow::of)
             .collect();
         rows.sort_by(|a, b| (&a.name, &a.location, a.id).cmp(&(&b.name, &b.location, b.id)));
         rows
@@ -164,12 +164,33 @@ pub struct ResultRow {
     pub link: String,
     /// Attempts it took (1 without retries).
     pub attempts: u32,
+    /// Whether it passed only on a retry, after an attempt that did not
+    /// (the library's [`Verdict::Flaky`]); `verdict` is then the FINAL
+    /// result's own.
+    pub flaky: bool,
+    /// The last attempt that did not pass, when there was one.
+    pub failed_attempt: Option<Uuid>,
+    /// Why it failed, once an explainer fetched it (see `crate::why`).
+    pub why: Option<crate::why::Why>,
     /// The raw result.
     pub result: TestSessionResult,
 }
 
 impl ResultRow {
-    /// The row of one result.
+    /// The row of one finished check: its FINAL result, with its attempts.
+    pub fn of(check: &CheckOutcome) -> Self {
+        let mut row = Self::new(&check.final_result, check.attempt_count());
+        row.flaky = check.verdict == Verdict::Flaky;
+        row.failed_attempt = check
+            .attempts
+            .iter()
+            .filter(|a| !a.verdict().passed())
+            .max_by_key(|a| a.stopped_at.or(a.started_at))
+            .map(|a| a.test_session_result_id);
+        row
+    }
+
+    /// The row of one result, taken alone (`attempts` as counted elsewhere).
     pub fn new(result: &TestSessionResult, attempts: u32) -> Self {
         let verdict = result.verdict();
         let duration_ms = match (result.started_at, result.stopped_at) {
@@ -191,6 +212,9 @@ impl ResultRow {
             duration_ms,
             link: result.test_session_result_link.clone(),
             attempts,
+            flaky: false,
+            failed_attempt: None,
+            why: None,
             result: result.clone(),
         }
     }

@@ -171,7 +171,7 @@ fn json_report_follows_the_schema() {
     assert_eq!(report["session"]["status"], "FAILED");
     assert_eq!(
         report["summary"],
-        json!({"total": 4, "passed": 2, "degraded": 1, "failed": 1, "cancelled": 0})
+        json!({"total": 4, "passed": 1, "flaky": 1, "degraded": 1, "failed": 1, "cancelled": 0})
     );
     let payments = report["results"]
         .as_array()
@@ -181,6 +181,36 @@ fn json_report_follows_the_schema() {
         .unwrap();
     assert_eq!(payments["attempts"], 2);
     assert_eq!(payments["status"], "PASSED");
+    assert_eq!(payments["flaky"], true);
+    assert_eq!(
+        payments["failure"]["headline"],
+        "connect ETIMEDOUT 10.20.4.17:443"
+    );
+    let failed = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Staging search API")
+        .unwrap();
+    let failure = &failed["failure"];
+    assert_eq!(failure["detailError"], Value::Null);
+    assert_eq!(
+        failure["failedAssertions"][0],
+        json!({"source": "STATUS_CODE", "property": null, "comparison": "EQUALS",
+               "target": "200", "actual": "503"})
+    );
+    assert!(failure["logTail"].as_array().unwrap().len() <= 10);
+    assert!(failure["logLines"].as_u64().unwrap() >= 1);
+    assert_eq!(failure["errorGroups"][0]["new"], false);
+    // A check that passed at once needs no explaining.
+    let clean: Vec<&Value> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["status"] == "PASSED" && r["flaky"] == false)
+        .collect();
+    assert_eq!(clean.len(), 1, "{report}");
+    assert_eq!(clean[0]["failure"], Value::Null);
     snapshot!("staging_json_stdout", text);
 
     let run = mock
@@ -217,13 +247,23 @@ fn junit_report_is_valid_xml_to_stdout_or_a_file() {
         .find(|c| c.name.as_str().starts_with("Staging search API"))
         .unwrap();
     match &failed.status {
-        quick_junit::TestCaseStatus::NonSuccess { message, .. } => {
+        quick_junit::TestCaseStatus::NonSuccess {
+            message,
+            description,
+            ..
+        } => {
+            // The message says why; the body adds the error group and the link.
             let message = message.as_ref().unwrap().as_str();
             assert!(
-                message.contains("https://app.checklyhq.com/test-sessions/"),
+                message.contains("after 3 attempts: STATUS_CODE EQUALS 200, got 503"),
                 "{message}"
             );
-            assert!(message.contains("after 3 attempts"), "{message}");
+            let description = description.as_ref().unwrap().as_str();
+            assert!(
+                description.contains("Result: https://app.checklyhq.com/test-sessions/"),
+                "{description}"
+            );
+            assert!(description.contains("Known error since"), "{description}");
         }
         other => panic!("expected a failure, got {other:?}"),
     }
@@ -287,7 +327,15 @@ fn flaky_checks_pass_with_retries() {
             "linear:max-retries=3,base-backoff=30,same-region=false",
         ])
         .code(0);
-    assert!(stdout(&run).contains("(2 attempts)"), "{}", stdout(&run));
+    let out = stdout(&run);
+    assert!(out.contains("(flaky: passed on attempt 2)"), "{out}");
+    assert!(out.contains("1 check: 1 flaky"), "{out}");
+    // Why the first attempt failed, under the check's live line.
+    assert!(
+        stderr(&run).contains("Error: connect ETIMEDOUT"),
+        "{}",
+        stderr(&run)
+    );
 }
 
 #[test]
@@ -591,6 +639,7 @@ fn a_404_that_is_not_no_matching_checks_is_an_error() {
 fn errors_still_write_the_json_and_junit_reports() {
     let dir = std::env::temp_dir().join(format!("checkly-cli-error-{}", std::process::id()));
     let file = dir.join("report.xml");
+    let json_file = dir.join("report.json");
     let run = checkly(&[
         "trigger",
         "--api-key",
@@ -603,10 +652,14 @@ fn errors_still_write_the_json_and_junit_reports() {
         "json,list",
         "--junit-file",
         file.to_str().unwrap(),
+        "--json-file",
+        json_file.to_str().unwrap(),
     ])
     .assert()
     .code(1);
-    let report: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(stdout(&run), "", "the human reporters say nothing on an error");
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
     assert_eq!(report["outcome"], "error");
     assert_eq!(report["exitCode"], 1);
     assert_eq!(report["session"], Value::Null);

@@ -14,6 +14,8 @@ use crate::follow::{FollowOptions, Followed, Follower, Signals};
 use crate::print::{self, Printer, sanitize};
 use crate::report::{Outcome, table};
 use crate::session::SessionView;
+use crate::why::Explainer;
+use uuid::Uuid;
 
 /// Runs a `test-sessions` subcommand.
 pub async fn run(global: &GlobalArgs, command: TestSessionsCommand) -> anyhow::Result<Exit> {
@@ -118,11 +120,17 @@ async fn get(client: &Client, args: &GetArgs, printer: &mut Printer) -> anyhow::
             .await
             .with_context(|| format!("could not fetch test session {}", args.id))
     };
+    if let Some(result) = args.result {
+        return show_result(client, args.id, result, args.output, printer).await;
+    }
     let session = fetch().await?;
     if !args.watch {
         match args.output {
             OutputFormat::Json => printer.out_json(&session)?,
-            OutputFormat::Table => printer.out(&table::test_session(&SessionView::from(session))),
+            OutputFormat::Table => {
+                let view = SessionView::from(session);
+                printer.out(&explained_table(client, &view, printer.verbose()).await);
+            }
         }
         return Ok(Exit::Success);
     }
@@ -154,9 +162,52 @@ async fn get(client: &Client, args: &GetArgs, printer: &mut Printer) -> anyhow::
     };
     match args.output {
         OutputFormat::Json => printer.out_json(&fetch().await?)?,
-        OutputFormat::Table => printer.out(&table::test_session(&done)),
+        OutputFormat::Table => {
+            printer.out(&explained_table(client, &done, printer.verbose()).await);
+        }
     }
     Ok(exit)
+}
+
+/// The session's table, with why each failed, degraded or flaky check failed.
+async fn explained_table(client: &Client, session: &SessionView, full_log: bool) -> String {
+    let mut rows = session.final_rows();
+    Explainer::new(client.clone(), session.id, session.started_at)
+        .explain_all(&mut rows)
+        .await;
+    table::test_session(session, &rows, full_log)
+}
+
+/// `test-sessions get ID --result RID`: one result in full (`-o json`: the API's document).
+async fn show_result(
+    client: &Client,
+    session: Uuid,
+    result: Uuid,
+    output: OutputFormat,
+    printer: &Printer,
+) -> anyhow::Result<Exit> {
+    let detail = client
+        .get_test_session_result(session, result)
+        .await
+        .with_context(|| format!("could not fetch result {result} of test session {session}"))?;
+    match output {
+        OutputFormat::Json => printer.out_json(&detail)?,
+        OutputFormat::Table => {
+            let assets = match client.list_result_assets(session, result).send().await {
+                Ok(manifest) => Ok(manifest.assets),
+                Err(e) => Err(format!("could not list the assets: {e}")),
+            };
+            let mut groups = Vec::new();
+            for id in &detail.error_group_ids {
+                match client.get_error_group(*id).await {
+                    Ok(group) => groups.push(Ok(group)),
+                    Err(e) => groups.push(Err(format!("error group {id}: {e}"))),
+                }
+            }
+            printer.out(&table::test_session_result(&detail, &groups, &assets));
+        }
+    }
+    Ok(Exit::Success)
 }
 
 async fn cancel(client: &Client, args: &CancelArgs, printer: &Printer) -> anyhow::Result<Exit> {

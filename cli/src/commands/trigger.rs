@@ -9,8 +9,6 @@
 //! `json` and `junit` reporters still write a document, with the outcome
 //! `error` (or `interrupted`); bad flags (exit 2) write none.
 
-use std::path::Path;
-
 use anyhow::Context;
 use checkly::Client;
 use checkly::types::{
@@ -24,8 +22,9 @@ use crate::follow::{FollowOptions, Followed, Follower, SignalAction, Signals};
 use crate::metadata;
 use crate::parse::{MAX_RETRIES_FLAG, parse_env_pair, read_env_file, retries_shorthand};
 use crate::print::{self, Printer, sanitize};
-use crate::report::{self, Outcome, Report, ReportSettings};
+use crate::report::{self, Destinations, Outcome, Report, ReportSettings};
 use crate::session::SessionView;
+use crate::why::Explainer;
 
 /// Runs `trigger` with the credentials of `global`.
 pub async fn run(global: &GlobalArgs, args: TriggerArgs) -> anyhow::Result<Exit> {
@@ -179,8 +178,8 @@ pub async fn run_with_client(
 ) -> anyhow::Result<Exit> {
     // Bad input first, before anything is sent: exit 2, no report.
     let mut prepared = prepare(args)?;
-    if let Some(path) = &args.junit_file {
-        report::check_junit_file(path)?;
+    if let Some(dir) = &args.artifacts_dir {
+        crate::why::check_artifacts_dir(dir)?;
     }
     if let Some(earlier) = args.rerun_failed {
         let failed = failed_checks(client, earlier).await?;
@@ -200,23 +199,29 @@ pub async fn run_with_client(
             ..TriggerTestSessionRequestTarget::default()
         });
     }
+    let kinds = report::choose(
+        &args.reporters,
+        args.junit_file.as_deref(),
+        args.json_file.as_deref(),
+        report::running_in_ci(),
+    );
+    let destinations =
+        Destinations::from_env(&kinds, args.junit_file.as_deref(), args.json_file.as_deref());
+    destinations.check()?;
     let run = Run {
-        kinds: report::choose(
-            &args.reporters,
-            args.junit_file.as_deref(),
-            report::running_in_ci(),
-        ),
-        junit_file: args.junit_file.as_deref(),
+        kinds,
+        destinations,
         settings: ReportSettings {
             fail_on_no_matching: args.fail_on_no_matching(),
             timeout_seconds: args.timeout.seconds,
             demo,
+            full_log: printer.verbose(),
         },
     };
     let mut seen = None;
     match trigger_and_follow(client, args, &prepared, printer, &run, &mut seen).await {
         Ok(report) => {
-            report::emit(&report, &run.kinds, run.junit_file, printer)?;
+            report::emit(&report, &run.kinds, &run.destinations, printer)?;
             Ok(report.exit())
         }
         Err(err) => {
@@ -248,13 +253,13 @@ async fn failed_checks(client: &Client, id: uuid::Uuid) -> anyhow::Result<Vec<uu
 
 /// What the reports of a run need besides the session.
 #[derive(Debug)]
-struct Run<'a> {
+struct Run {
     kinds: Vec<ReporterKind>,
-    junit_file: Option<&'a Path>,
+    destinations: Destinations,
     settings: ReportSettings,
 }
 
-impl Run<'_> {
+impl Run {
     /// Writes the machine-read reports of a run `err` ended (not for bad
     /// input, exit 2: like a bad flag, that writes no report). A failure to
     /// write is a warning: `err` is what the run ends with.
@@ -269,7 +274,7 @@ impl Run<'_> {
             Outcome::Error
         };
         let report = Report::ended_by(outcome, session, self.settings, message);
-        if let Err(e) = report::emit_machine(&report, &self.kinds, self.junit_file, printer) {
+        if let Err(e) = report::emit_machine(&report, &self.kinds, &self.destinations, printer) {
             printer.warn(&format!("could not write the report: {e:#}"));
         }
     }
@@ -282,7 +287,7 @@ async fn trigger_and_follow(
     args: &TriggerArgs,
     prepared: &Prepared,
     printer: &mut Printer,
-    run: &Run<'_>,
+    run: &Run,
     seen: &mut Option<SessionView>,
 ) -> anyhow::Result<Report> {
     let settings = run.settings;
@@ -349,11 +354,15 @@ async fn trigger_and_follow(
         poll_seconds: args.poll_seconds,
         timeout: args.timeout.duration(),
     };
-    let mut follower = Follower::new(client, printer, options, session);
+    let explainer = Explainer::new(client.clone(), session.id, session.started_at)
+        .artifacts_dir(args.artifacts_dir.clone());
+    let mut follower =
+        Follower::new(client, printer, options, session).with_explainer(explainer);
     let followed = follower.follow(&mut signals).await;
     *seen = Some(follower.latest().clone());
+    let explainer = follower.take_explainer();
     printer.stop_spinner();
-    Ok(match followed? {
+    let mut report = match followed? {
         Followed::Finished(done) => {
             let outcome = Outcome::of(&done);
             if outcome == Outcome::NoMatchingChecks {
@@ -368,7 +377,24 @@ async fn trigger_and_follow(
             ));
             Report::new(Outcome::TimedOut, Some(latest), settings)
         }
-    })
+    };
+    if let Some(mut explainer) = explainer {
+        explainer.explain_all(&mut report.rows).await;
+        if let Some(dir) = &args.artifacts_dir {
+            let count: usize = report
+                .rows
+                .iter()
+                .filter_map(|r| r.why.as_ref())
+                .map(|w| w.artifacts.iter().filter(|a| a.outcome.is_ok()).count())
+                .sum();
+            printer.info(&format!(
+                "{count} artifact{} of failed checks written to {}",
+                if count == 1 { "" } else { "s" },
+                dir.display()
+            ));
+        }
+    }
+    Ok(report)
 }
 
 fn no_matching_message(printer: &Printer, fail: bool) {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::format::mark;
+use super::format::{row_mark, why_headline};
 use super::{Outcome, Report};
 use crate::print::sanitize;
 use crate::session::human_duration;
@@ -12,7 +12,7 @@ use crate::session::human_duration;
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for row in &report.rows {
-        let (tag, _) = mark(row.verdict, false);
+        let (tag, _) = row_mark(row, false);
         let duration = row
             .duration_ms
             .map(human_duration)
@@ -32,6 +32,9 @@ pub fn render(report: &Report) -> String {
             let _ = write!(out, " | {} attempts", row.attempts);
         }
         let _ = writeln!(out, " | {}", sanitize(&row.link));
+        if let Some(why) = why_headline(row) {
+            let _ = writeln!(out, "       {why}");
+        }
     }
     let _ = write!(out, "{}", report.headline());
     if report.outcome != Outcome::Detached && report.session.is_some() {

@@ -12,6 +12,7 @@ pub fn render(report: &Report) -> String {
         .rows
         .iter()
         .map(|row| match row.verdict {
+            _ if row.flaky => 'f',
             Verdict::Passed | Verdict::Flaky => '.',
             Verdict::Degraded => 'D',
             Verdict::Failed => 'F',

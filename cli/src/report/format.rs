@@ -21,6 +21,25 @@ pub fn mark(verdict: Verdict, unicode: bool) -> (&'static str, Style) {
     (if unicode { u } else { a }, style)
 }
 
+/// The symbol and style of a row: its verdict's, except that a flaky check
+/// (passed on a retry) has its own.
+pub fn row_mark(row: &ResultRow, unicode: bool) -> (&'static str, Style) {
+    if row.flaky {
+        (if unicode { "⚠" } else { "FLKY" }, Style::new().yellow())
+    } else {
+        mark(row.verdict, unicode)
+    }
+}
+
+/// The word for a row's verdict: `FLAKY` for a flaky check, else the verdict's.
+pub fn row_label(row: &ResultRow) -> &'static str {
+    if row.flaky {
+        Verdict::Flaky.as_str()
+    } else {
+        row.verdict.as_str()
+    }
+}
+
 /// `(API, eu-central-1)` plus ` 1.2s` and ` (2 attempts)` when known.
 pub fn details(row: &ResultRow) -> String {
     let check_type = sanitize(row.check_type.as_str());
@@ -33,8 +52,20 @@ pub fn details(row: &ResultRow) -> String {
         text.push(' ');
         text.push_str(&human_duration(ms));
     }
-    if row.attempts > 1 {
+    if row.flaky {
+        text.push_str(&format!(" (flaky: passed on attempt {})", row.attempts));
+    } else if row.attempts > 1 {
         text.push_str(&format!(" ({} attempts)", row.attempts));
     }
     text
+}
+
+/// The one line that says why a row failed (sanitized): its detail's
+/// headline, or why the detail could not be fetched.
+pub fn why_headline(row: &ResultRow) -> Option<String> {
+    let why = row.why.as_ref()?;
+    why.failure
+        .headline()
+        .or_else(|| why.unavailable.clone())
+        .map(|text| sanitize(&text).into_owned())
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::Report;
+use crate::why::Why;
 
 /// The version of the report's schema.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -60,8 +61,10 @@ pub struct JsonSession {
 pub struct JsonSummary {
     /// All finished checks.
     pub total: usize,
-    /// PASSED.
+    /// PASSED at the first try.
     pub passed: usize,
+    /// PASSED on a retry, after an attempt that did not (flaky).
+    pub flaky: usize,
     /// DEGRADED.
     pub degraded: usize,
     /// FAILED.
@@ -104,6 +107,106 @@ pub struct JsonResult {
     pub started_at: Option<String>,
     /// RFC 3339, UTC, when known.
     pub stopped_at: Option<String>,
+    /// Passed only on a retry, after an attempt that did not.
+    pub flaky: bool,
+    /// Why it failed (failed, degraded and flaky checks); `null` otherwise.
+    pub failure: Option<JsonFailure>,
+}
+
+/// Why a check failed, from its result's detail.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonFailure {
+    /// The result explained: the check's, or for a flaky check its failed attempt.
+    pub result_id: Uuid,
+    /// The line that best says why.
+    pub headline: Option<String>,
+    /// Why the detail could not be fetched; `null` when it was.
+    pub detail_error: Option<String>,
+    /// The errors (`message`, `stack`).
+    pub errors: Vec<checkly::failure::ErrorText>,
+    /// The assertions that did not pass.
+    pub failed_assertions: Vec<checkly::failure::FailedAssertion>,
+    /// The last lines of the job log (all of them with `-v`).
+    pub log_tail: Vec<checkly::failure::LogLine>,
+    /// How many lines the job log has.
+    pub log_lines: usize,
+    /// The error groups of the result.
+    pub error_groups: Vec<JsonErrorGroup>,
+    /// Downloaded assets (`--artifacts-dir`).
+    pub artifacts: Vec<JsonArtifact>,
+}
+
+/// An error group a failed result belongs to.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonErrorGroup {
+    /// The error group's id.
+    pub id: Uuid,
+    /// Its cleaned message.
+    pub message: String,
+    /// RFC 3339, UTC.
+    pub first_seen: String,
+    /// RFC 3339, UTC.
+    pub last_seen: String,
+    /// First seen in this run.
+    pub new: bool,
+    /// Where it was seen.
+    pub environments: Vec<String>,
+}
+
+/// A downloaded asset.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonArtifact {
+    /// `screenshot`, `trace`, `video`, `log`, ...
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Where it was written.
+    pub path: String,
+    /// Bytes written; `null` when the download failed.
+    pub bytes: Option<u64>,
+    /// Why the download failed; `null` when it did not.
+    pub error: Option<String>,
+}
+
+fn failure(why: &Why, full_log: bool) -> JsonFailure {
+    let log = if full_log {
+        &why.failure.log[..]
+    } else {
+        why.failure.log_tail(crate::why::LOG_TAIL)
+    };
+    JsonFailure {
+        result_id: why.result_id,
+        headline: why.headline(),
+        detail_error: why.unavailable.clone(),
+        errors: why.failure.errors.clone(),
+        failed_assertions: why.failure.failed_assertions.clone(),
+        log_tail: log.to_vec(),
+        log_lines: why.failure.log.len(),
+        error_groups: why
+            .error_groups
+            .iter()
+            .map(|g| JsonErrorGroup {
+                id: g.id,
+                message: g.message.clone(),
+                first_seen: time(g.first_seen),
+                last_seen: time(g.last_seen),
+                new: g.new,
+                environments: g.environments.clone(),
+            })
+            .collect(),
+        artifacts: why
+            .artifacts
+            .iter()
+            .map(|a| JsonArtifact {
+                kind: a.kind.clone(),
+                path: a.path.display().to_string(),
+                bytes: a.outcome.as_ref().ok().copied(),
+                error: a.outcome.as_ref().err().cloned(),
+            })
+            .collect(),
+    }
 }
 
 fn time(at: DateTime<Utc>) -> String {
@@ -130,6 +233,7 @@ pub fn document(report: &Report) -> JsonReport {
         summary: JsonSummary {
             total: summary.total,
             passed: summary.passed,
+            flaky: summary.flaky,
             degraded: summary.degraded,
             failed: summary.failed,
             cancelled: summary.cancelled,
@@ -153,6 +257,11 @@ pub fn document(report: &Report) -> JsonReport {
                 aborted: row.result.aborted,
                 started_at: row.result.started_at.map(time),
                 stopped_at: row.result.stopped_at.map(time),
+                flaky: row.flaky,
+                failure: row
+                    .why
+                    .as_ref()
+                    .map(|why| failure(why, report.settings.full_log)),
             })
             .collect(),
     }

@@ -18,13 +18,16 @@ use std::time::Duration;
 use checkly::Verdict;
 use checkly::types::TestSessionResult;
 use quick_junit::{
-    NonSuccessKind, Property, Report as JunitReport, TestCase, TestCaseStatus, TestSuite,
+    NonSuccessKind, Property, Report as JunitReport, TestCase, TestCaseStatus, TestRerun,
+    TestSuite,
 };
 
 use super::{Outcome, Report};
 use crate::error::Exit;
 use crate::print::sanitize;
+use super::format::why_headline;
 use crate::session::{ResultRow, result_name};
+use crate::why::{self, Why};
 
 /// The name of the test case that says why a run failed when no other does.
 pub const SESSION_CASE: &str = "test session";
@@ -54,7 +57,7 @@ pub fn render(report: &Report) -> anyhow::Result<String> {
     let mut reported_failure = false;
     for row in &report.rows {
         reported_failure |= row.verdict == Verdict::Failed;
-        suite.add_test_case(row_case(row));
+        suite.add_test_case(row_case(row, report.settings.full_log));
     }
     if report.outcome == Outcome::TimedOut
         && let Some(session) = &report.session
@@ -98,11 +101,29 @@ fn why(report: &Report) -> String {
 }
 
 /// The test case of one finished check.
-fn row_case(row: &ResultRow) -> TestCase {
+fn row_case(row: &ResultRow, full_log: bool) -> TestCase {
     let name = sanitize(&row.name);
     let link = sanitize(&row.link);
+    let headline = why_headline(row);
     let status = match row.verdict {
-        Verdict::Passed | Verdict::Degraded | Verdict::Flaky => TestCaseStatus::success(),
+        Verdict::Passed | Verdict::Degraded | Verdict::Flaky => {
+            let mut status = TestCaseStatus::success();
+            if row.flaky {
+                // Surefire's convention: a pass after a failed try is a
+                // success with a `<flakyFailure>`.
+                let mut rerun = TestRerun::new(NonSuccessKind::Failure);
+                rerun.set_message(match &headline {
+                    Some(why) => format!("{name} failed before passing on attempt {}: {why}", row.attempts),
+                    None => format!("{name} failed before passing on attempt {}", row.attempts),
+                });
+                rerun.set_type(sanitize(row.check_type.as_str()).as_ref());
+                if let Some(why) = &row.why {
+                    rerun.set_system_out(why::lines(why, full_log).join("\n"));
+                }
+                status.add_rerun(rerun);
+            }
+            status
+        }
         Verdict::Failed => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             let attempts = if row.attempts > 1 {
@@ -110,9 +131,18 @@ fn row_case(row: &ResultRow) -> TestCase {
             } else {
                 String::new()
             };
-            status.set_message(format!("{name} failed{attempts}: {link}"));
+            status.set_message(match &headline {
+                Some(why) => format!("{name} failed{attempts}: {why}"),
+                None => format!("{name} failed{attempts}: {link}"),
+            });
             status.set_type(sanitize(row.check_type.as_str()).as_ref());
-            status.set_description(format!("Result: {link}"));
+            let mut description: Vec<String> = row
+                .why
+                .as_ref()
+                .map(|why| why_text(why))
+                .unwrap_or_default();
+            description.push(format!("Result: {link}"));
+            status.set_description(description.join("\n"));
             status
         }
         Verdict::Cancelled => {
@@ -131,15 +161,58 @@ fn row_case(row: &ResultRow) -> TestCase {
     if let Some(ms) = row.duration_ms {
         case.set_time(Duration::from_millis(ms));
     }
+    if !row.flaky
+        && let Some(out) = row.why.as_ref().map(|why| system_out(why, full_log))
+        && !out.is_empty()
+    {
+        case.set_system_out(out);
+    }
     case.add_property(Property::new("link", link.as_ref()));
     case.add_property(Property::new("attempts", row.attempts.to_string()));
     if row.verdict == Verdict::Degraded {
         case.add_property(Property::new("degraded", "true"));
     }
+    if row.flaky {
+        case.add_property(Property::new("flaky", "true"));
+    }
     case
 }
 
-/// The test case of a check still unfinished at the timeout.
+/// The errors, failed assertions and error groups of a failure (no log).
+fn why_text(why: &Why) -> Vec<String> {
+    let mut text: Vec<String> = Vec::new();
+    if let Some(unavailable) = &why.unavailable {
+        text.push(sanitize(unavailable).into_owned());
+    }
+    for error in &why.failure.errors {
+        text.push(sanitize(&error.message).into_owned());
+        if let Some(stack) = &error.stack {
+            text.push(sanitize(stack).into_owned());
+        }
+    }
+    for assertion in &why.failure.failed_assertions {
+        text.push(format!("Assertion failed: {}", sanitize(&assertion.to_string())));
+    }
+    text.extend(why.error_groups.iter().map(why::error_group_line));
+    text
+}
+
+/// A check's `system-out`: the job log's tail (all of it with `full_log`),
+/// then one `[[ATTACHMENT|path]]` line per downloaded artifact, the line CI
+/// JUnit viewers (Jenkins, GitLab) read.
+fn system_out(why: &Why, full_log: bool) -> String {
+    let log = if full_log {
+        &why.failure.log[..]
+    } else {
+        why.failure.log_tail(why::LOG_TAIL)
+    };
+    let mut lines: Vec<String> = log.iter().map(|l| sanitize(&l.to_string()).into_owned()).collect();
+    for artifact in why.artifacts.iter().filter(|a| a.outcome.is_ok()) {
+        lines.push(format!("[[ATTACHMENT|{}]]", sanitize(&artifact.path.display().to_string())));
+    }
+    lines.join("\n")
+}
+
 fn unfinished_case(result: &TestSessionResult, timeout_seconds: u64) -> TestCase {
     let name = result_name(result);
     let location = result.run_location.clone().unwrap_or_default();

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use console::Style;
 
-use super::format::{details, mark};
+use super::format::{details, row_mark, why_headline};
 use super::{Outcome, Report};
 use crate::error::Exit;
 use crate::print::{out_style, sanitize};
@@ -22,7 +22,7 @@ pub fn render(report: &Report) -> String {
     };
     let _ = writeln!(out, "{}", out_style(report.headline(), &headline_style));
     for row in &report.rows {
-        let (symbol, style) = mark(row.verdict, true);
+        let (symbol, style) = row_mark(row, true);
         let _ = writeln!(
             out,
             "  {} {} {}",
@@ -30,6 +30,9 @@ pub fn render(report: &Report) -> String {
             sanitize(&row.name),
             out_style(details(row), &Style::new().dim())
         );
+        if let Some(why) = why_headline(row) {
+            let _ = writeln!(out, "    {why}");
+        }
         let _ = writeln!(
             out,
             "    {}",

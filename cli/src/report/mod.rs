@@ -5,6 +5,7 @@
 //! live per-check lines on stderr are `crate::follow`'s.
 
 mod ci;
+pub mod destinations;
 mod dot;
 pub mod format;
 mod github;
@@ -15,11 +16,11 @@ pub mod table;
 
 use std::path::Path;
 
-use anyhow::Context;
 use checkly::Verdict;
 
+pub use self::destinations::Destinations;
 use crate::cli::ReporterKind;
-use crate::error::{Exit, UsageError};
+use crate::error::Exit;
 use crate::print::{Printer, sanitize};
 use crate::session::{ResultRow, SessionView, human_duration};
 
@@ -89,8 +90,10 @@ impl Outcome {
 pub struct Summary {
     /// Finished checks.
     pub total: usize,
-    /// Passed (not degraded).
+    /// Passed at the first try (not degraded).
     pub passed: usize,
+    /// Passed on a retry, after an attempt that did not (not degraded).
+    pub flaky: usize,
     /// Passed but degraded.
     pub degraded: usize,
     /// Failed.
@@ -108,6 +111,7 @@ impl Summary {
         };
         for row in rows {
             match row.verdict {
+                Verdict::Passed | Verdict::Flaky if row.flaky => s.flaky += 1,
                 Verdict::Passed | Verdict::Flaky => s.passed += 1,
                 Verdict::Degraded => s.degraded += 1,
                 Verdict::Failed => s.failed += 1,
@@ -124,6 +128,7 @@ impl Summary {
         let noun = if self.total == 1 { "check" } else { "checks" };
         let parts: Vec<String> = [
             (self.passed, "passed"),
+            (self.flaky, "flaky"),
             (self.degraded, "degraded"),
             (self.failed, "failed"),
             (self.cancelled, "cancelled"),
@@ -149,6 +154,8 @@ pub struct ReportSettings {
     pub timeout_seconds: u64,
     /// Whether this is `checkly demo` (its mock is gone once it exits).
     pub demo: bool,
+    /// Whether to show the whole job log of a failed check (`-v`), not its tail.
+    pub full_log: bool,
 }
 
 /// Everything reporters need about a run.
@@ -235,9 +242,14 @@ impl Report {
 }
 
 /// The reporters to use: those asked for (in order, without repeats), JUnit
-/// added when `--junit-file` is given, and the default (`ci` when the `CI`
-/// variable is set, else `list`) when none was asked for.
-pub fn choose(asked: &[ReporterKind], junit_file: Option<&Path>, ci: bool) -> Vec<ReporterKind> {
+/// added when `--junit-file` is given and JSON when `--json-file` is, and
+/// the default (`ci` in CI, else `list`) when none was asked for.
+pub fn choose(
+    asked: &[ReporterKind],
+    junit_file: Option<&Path>,
+    json_file: Option<&Path>,
+    ci: bool,
+) -> Vec<ReporterKind> {
     let mut kinds: Vec<ReporterKind> = Vec::new();
     for kind in asked {
         if !kinds.contains(kind) {
@@ -251,8 +263,13 @@ pub fn choose(asked: &[ReporterKind], junit_file: Option<&Path>, ci: bool) -> Ve
             ReporterKind::List
         });
     }
-    if junit_file.is_some() && !kinds.contains(&ReporterKind::Junit) {
-        kinds.push(ReporterKind::Junit);
+    for (file, kind) in [
+        (junit_file, ReporterKind::Junit),
+        (json_file, ReporterKind::Json),
+    ] {
+        if file.is_some() && !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
     }
     kinds
 }
@@ -265,11 +282,12 @@ pub fn running_in_ci() -> bool {
     !denied && ci_info::is_ci()
 }
 
-/// Renders `report` with each reporter: to stdout, or JUnit to `junit_file`.
+/// Renders `report` with each reporter, each to its destination (see
+/// [`destinations`]), and appends the run's outputs to `$GITHUB_OUTPUT`.
 pub fn emit(
     report: &Report,
     kinds: &[ReporterKind],
-    junit_file: Option<&Path>,
+    to: &Destinations,
     printer: &Printer,
 ) -> anyhow::Result<()> {
     for kind in kinds {
@@ -277,13 +295,32 @@ pub fn emit(
             ReporterKind::List => printer.out(&list::render(report)),
             ReporterKind::Dot => printer.out(&dot::render(report)),
             ReporterKind::Ci => printer.out(&ci::render(report)),
-            ReporterKind::Github => printer.out(&github::render(report)),
-            ReporterKind::Json => printer.out(&json::render(report)?),
+            ReporterKind::Github => {
+                printer.out(&github::render(report));
+                let markdown = github::markdown(report);
+                if let Some(path) = &to.github_markdown {
+                    destinations::write_file(path, &markdown, "GitHub summary")?;
+                    printer.info(&format!("GitHub summary written to {}", path.display()));
+                }
+                if let Some(path) = &to.step_summary {
+                    destinations::append_file(path, &markdown, "$GITHUB_STEP_SUMMARY")?;
+                }
+            }
+            ReporterKind::Json => {
+                let json = json::render(report)?;
+                match &to.json {
+                    Some(path) => {
+                        destinations::write_file(path, &json, "JSON report")?;
+                        printer.info(&format!("JSON report written to {}", path.display()));
+                    }
+                    None => printer.out(&json),
+                }
+            }
             ReporterKind::Junit => {
                 let xml = junit::render(report)?;
-                match junit_file {
+                match &to.junit {
                     Some(path) => {
-                        write_file(path, &xml)?;
+                        destinations::write_file(path, &xml, "JUnit report")?;
                         printer.info(&format!("JUnit report written to {}", path.display()));
                     }
                     None => printer.out(&xml),
@@ -291,17 +328,18 @@ pub fn emit(
             }
         }
     }
-    Ok(())
+    write_github_output(report, to)
 }
 
 /// Renders the report of a run that ended in an error with the machine-read
 /// reporters only (`json` and `junit`), so that a consumer of `-r json` or of
-/// the JUnit file still gets a document; the human-read reporters are left
-/// out, as the error line on stderr already says it all.
+/// the JUnit file still gets a document, and fills `$GITHUB_OUTPUT`; the
+/// human-read reporters are left out, as the error line on stderr already
+/// says it all.
 pub fn emit_machine(
     report: &Report,
     kinds: &[ReporterKind],
-    junit_file: Option<&Path>,
+    to: &Destinations,
     printer: &Printer,
 ) -> anyhow::Result<()> {
     let machine: Vec<ReporterKind> = kinds
@@ -309,42 +347,18 @@ pub fn emit_machine(
         .copied()
         .filter(|k| matches!(k, ReporterKind::Json | ReporterKind::Junit))
         .collect();
-    emit(report, &machine, junit_file, printer)
+    emit(report, &machine, to, printer)
 }
 
-/// Checks, before anything runs, that the JUnit report can be written to
-/// `path`: its folder is created if missing, and the file opened for
-/// writing (a file this creates is removed again). A usage error naming
-/// `--junit-file` otherwise.
-pub fn check_junit_file(path: &Path) -> Result<(), UsageError> {
-    let bad = |what: String| UsageError::new("--junit-file", what);
-    if path.as_os_str().is_empty() {
-        return Err(bad("expected a file path, got an empty one".into()));
+fn write_github_output(report: &Report, to: &Destinations) -> anyhow::Result<()> {
+    match &to.github_output {
+        Some(path) => destinations::append_file(
+            path,
+            &destinations::github_outputs(report),
+            "$GITHUB_OUTPUT",
+        ),
+        None => Ok(()),
     }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| bad(format!("cannot create the folder {}: {e}", dir.display())))?;
-    }
-    let existed = path.exists();
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
-        .map_err(|e| bad(format!("cannot write {}: {e}", path.display())))?;
-    if !existed {
-        let _ = std::fs::remove_file(path);
-    }
-    Ok(())
-}
-
-fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("could not create {}", dir.display()))?;
-    }
-    std::fs::write(path, text)
-        .with_context(|| format!("could not write the JUnit report to {}", path.display()))
 }
 
 #[cfg(test)]
@@ -355,14 +369,17 @@ mod tests {
     #[test]
     fn reporters_are_chosen_once_with_ci_default_and_junit_file() {
         use ReporterKind::*;
-        assert_eq!(choose(&[], None, false), [List]);
-        assert_eq!(choose(&[], None, true), [Ci]);
-        assert_eq!(choose(&[Json, List, Json], None, true), [Json, List]);
+        assert_eq!(choose(&[], None, None, false), [List]);
+        assert_eq!(choose(&[], None, None, true), [Ci]);
+        assert_eq!(choose(&[Json, List, Json], None, None, true), [Json, List]);
         assert_eq!(
-            choose(&[Dot], Some(Path::new("r.xml")), false),
+            choose(&[Dot], Some(Path::new("r.xml")), None, false),
             [Dot, Junit]
         );
-        assert_eq!(choose(&[], Some(Path::new("r.xml")), false), [List, Junit]);
+        assert_eq!(
+            choose(&[], Some(Path::new("r.xml")), Some(Path::new("r.json")), false),
+            [List, Junit, Json]
+        );
     }
 
     use crate::session::fixtures::{result, session};
@@ -373,6 +390,7 @@ mod tests {
             fail_on_no_matching: true,
             timeout_seconds: 60,
             demo: false,
+            full_log: false,
         }
     }
 
@@ -430,7 +448,7 @@ mod tests {
                 );
             }
         }
-        let table = table::test_session(report.session.as_ref().unwrap());
+        let table = table::test_session(report.session.as_ref().unwrap(), &report.rows, false);
         assert!(!table.contains('\u{1b}'), "{table:?}");
         assert!(table.contains("Evil\\n::error::injected"), "{table}");
     }

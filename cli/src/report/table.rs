@@ -2,11 +2,16 @@
 
 use std::fmt::Write as _;
 
-use checkly::types::{ResultType, TestSessionListEntry};
+use checkly::types::{
+    AssetManifestEntry, FindOneTestSessionResultResponse, ResultType, TestSessionErrorGroup,
+    TestSessionListEntry,
+};
+use checkly::Failure;
 
 use super::format::{details, mark};
 use crate::print::{out_style, sanitize};
 use crate::session::{CheckSessionView, ResultRow, SessionView, human_duration, is_final};
+use crate::why;
 
 /// Aligns `rows` under `headers`, two spaces apart; the last column is not
 /// padded. Cells are sanitized.
@@ -87,8 +92,10 @@ pub fn test_sessions(entries: &[TestSessionListEntry]) -> String {
     )
 }
 
-/// The `test-sessions get` view: the session, then each result.
-pub fn test_session(session: &SessionView) -> String {
+/// The `test-sessions get` view: the session, then each result, with why
+/// each failed (from `explained`, the session's explained rows; see
+/// `crate::why`).
+pub fn test_session(session: &SessionView, explained: &[ResultRow], full_log: bool) -> String {
     let mut out = String::new();
     let stopped = session
         .stopped_at
@@ -133,6 +140,98 @@ pub fn test_session(session: &SessionView) -> String {
             );
         }
         let _ = writeln!(out, "    {}", sanitize(&row.link));
+        let why = explained
+            .iter()
+            .find(|r| r.id == row.id)
+            .and_then(|r| r.why.as_ref());
+        for line in why.map(|w| crate::why::lines(w, full_log)).unwrap_or_default() {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+    out
+}
+
+/// The `test-sessions get ID --result RID` view: one result in full, with
+/// its errors (and stacks), failed assertions, error groups, whole job log
+/// and assets.
+pub fn test_session_result(
+    detail: &FindOneTestSessionResultResponse,
+    groups: &[Result<TestSessionErrorGroup, String>],
+    assets: &Result<Vec<AssetManifestEntry>, String>,
+) -> String {
+    let mut out = String::new();
+    let failure = Failure::of(detail);
+    let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map_or_else(|| "-".to_string(), |t| t.to_rfc3339())
+    };
+    let name = detail
+        .name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .or_else(|| detail.check_id.map(|id| id.to_string()))
+        .unwrap_or_else(|| "unnamed check".into());
+    let fields = [
+        ("Result", detail.id.to_string()),
+        ("Check", name),
+        ("Type", detail.check_type.to_string()),
+        ("Location", detail.run_location.clone().unwrap_or_default()),
+        ("Status", detail.status.to_string()),
+        ("Attempt", detail.attempts.to_string()),
+        ("Started", time(detail.started_at)),
+        ("Stopped", time(detail.stopped_at)),
+        ("Link", detail.test_session_result_link.clone()),
+    ];
+    for (label, value) in fields {
+        let _ = writeln!(out, "{label:<9} {}", sanitize(&value));
+    }
+    if !failure.errors.is_empty() {
+        let _ = writeln!(out, "Errors:");
+        for error in &failure.errors {
+            for line in error.message.lines() {
+                let _ = writeln!(out, "  {}", sanitize(line));
+            }
+            for line in error.stack.iter().flat_map(|s| s.lines()) {
+                let _ = writeln!(out, "    {}", sanitize(line));
+            }
+        }
+    }
+    if !failure.failed_assertions.is_empty() {
+        let _ = writeln!(out, "Failed assertions:");
+        for assertion in &failure.failed_assertions {
+            let _ = writeln!(out, "  {}", sanitize(&assertion.to_string()));
+        }
+    }
+    if !groups.is_empty() {
+        let _ = writeln!(out, "Error groups:");
+        let since = detail.started_at.unwrap_or(detail.created_at);
+        for group in groups {
+            let line = match group {
+                Ok(group) => why::error_group_line(&why::note_of(group, since)),
+                Err(e) => sanitize(e).into_owned(),
+            };
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    let _ = writeln!(out, "Log ({} lines):", failure.log.len());
+    for line in &failure.log {
+        let _ = writeln!(out, "  {}", sanitize(&line.to_string()));
+    }
+    match assets {
+        Ok(assets) => {
+            let _ = writeln!(out, "Assets ({}):", assets.len());
+            for asset in assets {
+                let _ = writeln!(
+                    out,
+                    "  {:<10} {} {}",
+                    sanitize(asset.type_.as_str()),
+                    sanitize(&asset.name),
+                    sanitize(&asset.url)
+                );
+            }
+        }
+        Err(e) => {
+            let _ = writeln!(out, "Assets: {}", sanitize(e));
+        }
     }
     out
 }

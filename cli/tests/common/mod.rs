@@ -131,6 +131,8 @@ pub fn filters() -> Vec<(&'static str, &'static str)> {
             "[TIME]",
         ),
         (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", "[TIME]"),
+        (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", "[DAY]"),
+        (r"\b\d{2}:\d{2}:\d{2}\.\d{3}\b", "[CLOCK]"),
         (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
     ]
 }
