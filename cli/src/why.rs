@@ -436,6 +436,38 @@ mod tests {
     }
 
     #[test]
+    fn lines_show_the_log_tail_unless_asked_for_all() {
+        let detail: checkly::types::FindOneTestSessionResultResponse =
+            serde_json::from_value(serde_json::json!({
+                "aborted": false, "attempts": 1, "checkType": "API",
+                "created_at": "2026-05-01T12:00:00.000Z", "errorGroupIds": [],
+                "hasErrors": true, "hasFailures": true,
+                "id": "00000000-0000-0000-0000-000000000001", "isCancelled": false,
+                "isDegraded": false, "overMaxResponseTime": false, "resultType": "FINAL",
+                "status": "FAILED", "traceId": null,
+                "testSessionResultId": "00000000-0000-0000-0000-000000000001",
+                "testSessionResultLink": "https://app.checklyhq.com/r/1",
+                "apiCheckResult": {
+                    "request": {}, "response": {}, "requestError": "boom\u{1b}[31m",
+                    "jobLog": (1..=25).map(|i| format!("line {i}")).collect::<Vec<_>>(),
+                },
+            }))
+            .unwrap();
+        let why = Why {
+            failure: Failure::of(&detail),
+            ..Why::default()
+        };
+        let short = lines(&why, false);
+        assert_eq!(short[0], "Error: boom\\u{1b}[31m");
+        assert_eq!(short[1], "Log (last 10 of 25 lines; -v shows all):");
+        assert_eq!(short.len(), 2 + LOG_TAIL);
+        assert_eq!(short.last().unwrap(), "  line 25");
+        let full = lines(&why, true);
+        assert_eq!(full[1], "Log:");
+        assert_eq!(full.len(), 2 + 25);
+    }
+
+    #[test]
     fn error_groups_say_new_or_known() {
         let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
         let mut group = ErrorGroupNote {
