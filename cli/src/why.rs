@@ -338,7 +338,10 @@ pub fn lines(why: &Why, full_log: bool) -> Vec<String> {
         }
     }
     for assertion in &why.failure.failed_assertions {
-        out.push(format!("Assertion failed: {}", sanitize(&assertion.to_string())));
+        out.push(format!(
+            "Assertion failed: {}",
+            sanitize(&assertion.to_string())
+        ));
     }
     for group in &why.error_groups {
         out.push(error_group_line(group));
@@ -359,7 +362,10 @@ pub fn lines(why: &Why, full_log: bool) -> Vec<String> {
         } else {
             out.push("Log:".to_string());
         }
-        out.extend(log.iter().map(|l| format!("  {}", sanitize(&l.to_string()))));
+        out.extend(
+            log.iter()
+                .map(|l| format!("  {}", sanitize(&l.to_string()))),
+        );
     }
     for artifact in &why.artifacts {
         out.push(artifact_line(artifact));

@@ -657,7 +657,11 @@ fn errors_still_write_the_json_and_junit_reports() {
     ])
     .assert()
     .code(1);
-    assert_eq!(stdout(&run), "", "the human reporters say nothing on an error");
+    assert_eq!(
+        stdout(&run),
+        "",
+        "the human reporters say nothing on an error"
+    );
     let report: Value =
         serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
     assert_eq!(report["outcome"], "error");

@@ -40,7 +40,10 @@ fn a_failed_check_says_why_under_its_line() {
         lines[check + 1].trim(),
         "Assertion failed: STATUS_CODE EQUALS 200, got 503"
     );
-    assert!(lines[check + 2].trim().starts_with("Known error since "), "{err}");
+    assert!(
+        lines[check + 2].trim().starts_with("Known error since "),
+        "{err}"
+    );
     assert_eq!(lines[check + 3].trim(), "Log:");
     assert!(
         err.contains("ERROR Assertion failed: expected status code to equal 200, but got 503"),
@@ -49,7 +52,10 @@ fn a_failed_check_says_why_under_its_line() {
     snapshot!("failing_stderr", err);
     // The list reporter on stdout gives the one line that says why.
     let out = stdout(&run);
-    assert!(out.contains("    STATUS_CODE EQUALS 200, got 503\n"), "{out}");
+    assert!(
+        out.contains("    STATUS_CODE EQUALS 200, got 503\n"),
+        "{out}"
+    );
     // One detail request for the one failed result, none for anything else.
     let details: Vec<_> = mock
         .received()
@@ -87,7 +93,10 @@ fn github_reporter_writes_the_summary_step_summary_and_outputs() {
         .unwrap();
     assert_eq!(run.status.code(), Some(1));
     let markdown = read(&dir.join("checkly-github-report.md"));
-    assert!(markdown.starts_with("## ❌ Test session \"Triggered Session\" FAILED"), "{markdown}");
+    assert!(
+        markdown.starts_with("## ❌ Test session \"Triggered Session\" FAILED"),
+        "{markdown}"
+    );
     assert!(
         markdown.contains("4 checks: 1 passed, 1 flaky, 1 degraded, 1 failed"),
         "{markdown}"
@@ -96,15 +105,27 @@ fn github_reporter_writes_the_summary_step_summary_and_outputs() {
         .lines()
         .find(|l| l.contains("| Staging search API |"))
         .unwrap_or_else(|| panic!("{markdown}"));
-    assert!(failed_row.contains("| FAILED (3 attempts) |"), "{failed_row}");
+    assert!(
+        failed_row.contains("| FAILED (3 attempts) |"),
+        "{failed_row}"
+    );
     assert!(failed_row.contains("| eu-central-1 |"), "{failed_row}");
-    assert!(failed_row.contains("[result](https://app.checklyhq.com/"), "{failed_row}");
+    assert!(
+        failed_row.contains("[result](https://app.checklyhq.com/"),
+        "{failed_row}"
+    );
     assert!(
         failed_row.ends_with("| STATUS\\_CODE EQUALS 200, got 503 |"),
         "{failed_row}"
     );
-    assert!(markdown.contains("| ⚠️ | Payments API | FLAKY (2 attempts) |"), "{markdown}");
-    assert!(markdown.contains("<details><summary>Staging search API"), "{markdown}");
+    assert!(
+        markdown.contains("| ⚠️ | Payments API | FLAKY (2 attempts) |"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("<details><summary>Staging search API"),
+        "{markdown}"
+    );
     snapshot!("staging_github_markdown", markdown.clone());
     // Appended to the step summary, not replacing it.
     assert_eq!(read(&step_summary), format!("earlier step\n{markdown}"));
@@ -125,7 +146,10 @@ fn github_reporter_writes_the_summary_step_summary_and_outputs() {
     assert!(value("test-session-url").ends_with(&id));
     // The annotations still go to stdout.
     let annotations = String::from_utf8_lossy(&run.stdout);
-    assert!(annotations.contains("::error title=Staging search API"), "{annotations}");
+    assert!(
+        annotations.contains("::error title=Staging search API"),
+        "{annotations}"
+    );
 
     // CHECKLY_REPORTER_GITHUB_OUTPUT moves the file; no GITHUB_* set, no Actions files.
     let elsewhere = dir.join("reports/gh.md");
@@ -136,7 +160,11 @@ fn github_reporter_writes_the_summary_step_summary_and_outputs() {
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(0));
-    assert!(read(&elsewhere).starts_with("## ✅ "), "{}", read(&elsewhere));
+    assert!(
+        read(&elsewhere).starts_with("## ✅ "),
+        "{}",
+        read(&elsewhere)
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -159,7 +187,13 @@ fn json_never_interleaves_with_another_reporter() {
     let by_env = dir.join("env.json");
     let by_flag = dir.join("out/flag.json");
     let run = mock
-        .cmd(&["trigger", "-t", "production", "--json-file", by_flag.to_str().unwrap()])
+        .cmd(&[
+            "trigger",
+            "-t",
+            "production",
+            "--json-file",
+            by_flag.to_str().unwrap(),
+        ])
         .current_dir(&dir)
         .env("CHECKLY_REPORTER_JSON_OUTPUT", &by_env)
         .output()
@@ -170,13 +204,21 @@ fn json_never_interleaves_with_another_reporter() {
     assert_eq!(report["schemaVersion"], 1);
     assert!(String::from_utf8_lossy(&run.stdout).contains("7 checks: 7 passed"));
     // Alone on stdout, as before.
-    let run = mock.run(&["trigger", "-t", "production", "-r", "json"]).code(0);
+    let run = mock
+        .run(&["trigger", "-t", "production", "-r", "json"])
+        .code(0);
     let report: Value = serde_json::from_str(&stdout(&run)).unwrap();
     assert_eq!(report["outcome"], "passed");
     // A file that cannot be written is a usage error before anything runs.
     let triggers = mock.received_matching("POST", "/trigger").len();
     let run = mock
-        .run(&["trigger", "-t", "production", "--json-file", dir.to_str().unwrap()])
+        .run(&[
+            "trigger",
+            "-t",
+            "production",
+            "--json-file",
+            dir.to_str().unwrap(),
+        ])
         .code(2);
     assert!(stderr(&run).contains("--json-file"), "{}", stderr(&run));
     assert_eq!(mock.received_matching("POST", "/trigger").len(), triggers);
@@ -209,9 +251,17 @@ fn artifacts_of_failed_checks_are_downloaded_and_attached() {
     assert_eq!(names, ["job.log", "screenshot.png", "trace.zip"]);
     // The files hold what the mock serves.
     assert!(read(&folder.join("job.log")).contains("Staging search API"));
-    assert!(std::fs::metadata(folder.join("screenshot.png")).unwrap().len() > 0);
+    assert!(
+        std::fs::metadata(folder.join("screenshot.png"))
+            .unwrap()
+            .len()
+            > 0
+    );
     let err = stderr(&run);
-    assert!(err.contains("3 artifacts of failed checks written to"), "{err}");
+    assert!(
+        err.contains("3 artifacts of failed checks written to"),
+        "{err}"
+    );
     // JUnit points at each with the line CI viewers read.
     let xml = read(&junit);
     for name in &names {
@@ -229,7 +279,13 @@ fn artifacts_of_failed_checks_are_downloaded_and_attached() {
     let file = dir.join("a-file");
     std::fs::write(&file, "").unwrap();
     let run = mock
-        .run(&["trigger", "-t", "failing", "--artifacts-dir", file.to_str().unwrap()])
+        .run(&[
+            "trigger",
+            "-t",
+            "failing",
+            "--artifacts-dir",
+            file.to_str().unwrap(),
+        ])
         .code(2);
     assert!(stderr(&run).contains("--artifacts-dir"), "{}", stderr(&run));
     std::fs::remove_dir_all(dir).unwrap();
@@ -240,27 +296,50 @@ fn test_sessions_get_says_why_and_shows_one_result_in_full() {
     let mock = Mock::start(FAST);
     let dir = scratch("get");
     let json = dir.join("r.json");
-    mock.run(&["trigger", "-t", "failing", "--json-file", json.to_str().unwrap()])
-        .code(1);
+    mock.run(&[
+        "trigger",
+        "-t",
+        "failing",
+        "--json-file",
+        json.to_str().unwrap(),
+    ])
+    .code(1);
     let report: Value = serde_json::from_str(&read(&json)).unwrap();
     let session = report["session"]["id"].as_str().unwrap().to_string();
-    let result = report["results"][0]["resultId"].as_str().unwrap().to_string();
+    let result = report["results"][0]["resultId"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let run = mock.run(&["test-sessions", "get", &session]).code(0);
     let out = stdout(&run);
-    assert!(out.contains("    Assertion failed: STATUS_CODE EQUALS 200, got 503\n"), "{out}");
+    assert!(
+        out.contains("    Assertion failed: STATUS_CODE EQUALS 200, got 503\n"),
+        "{out}"
+    );
     assert!(out.contains("Known error since"), "{out}");
 
     let run = mock
         .run(&["test-sessions", "get", &session, "--result", &result])
         .code(0);
     let out = stdout(&run);
-    assert!(out.contains("Failed assertions:\n  STATUS_CODE EQUALS 200, got 503\n"), "{out}");
+    assert!(
+        out.contains("Failed assertions:\n  STATUS_CODE EQUALS 200, got 503\n"),
+        "{out}"
+    );
     assert!(out.contains("Assets (3):"), "{out}");
     assert!(out.contains("Log (5 lines):"), "{out}");
     snapshot!("failing_result_in_full", out);
 
     let run = mock
-        .run(&["test-sessions", "get", &session, "--result", &result, "-o", "json"])
+        .run(&[
+            "test-sessions",
+            "get",
+            &session,
+            "--result",
+            &result,
+            "-o",
+            "json",
+        ])
         .code(0);
     let detail: Value = serde_json::from_str(&stdout(&run)).unwrap();
     assert_eq!(detail["id"], result.as_str());

@@ -205,8 +205,11 @@ pub async fn run_with_client(
         args.json_file.as_deref(),
         report::running_in_ci(),
     );
-    let destinations =
-        Destinations::from_env(&kinds, args.junit_file.as_deref(), args.json_file.as_deref());
+    let destinations = Destinations::from_env(
+        &kinds,
+        args.junit_file.as_deref(),
+        args.json_file.as_deref(),
+    );
     destinations.check()?;
     let run = Run {
         kinds,
@@ -356,8 +359,7 @@ async fn trigger_and_follow(
     };
     let explainer = Explainer::new(client.clone(), session.id, session.started_at)
         .artifacts_dir(args.artifacts_dir.clone());
-    let mut follower =
-        Follower::new(client, printer, options, session).with_explainer(explainer);
+    let mut follower = Follower::new(client, printer, options, session).with_explainer(explainer);
     let followed = follower.follow(&mut signals).await;
     *seen = Some(follower.latest().clone());
     let explainer = follower.take_explainer();

@@ -93,7 +93,9 @@ impl Destinations {
         junit_file: Option<&Path>,
         json_file: Option<&Path>,
     ) -> Self {
-        Self::decide(kinds, junit_file, json_file, |name| std::env::var(name).ok())
+        Self::decide(kinds, junit_file, json_file, |name| {
+            std::env::var(name).ok()
+        })
     }
 
     /// Checks, before anything runs, that each report file can be written.

@@ -100,7 +100,10 @@ pub fn markdown(report: &Report) -> String {
     if report.rows.is_empty() {
         return out;
     }
-    let _ = writeln!(out, "| | Check | Status | Duration | Location | Result | Error |");
+    let _ = writeln!(
+        out,
+        "| | Check | Status | Duration | Location | Result | Error |"
+    );
     let _ = writeln!(out, "|---|---|---|---|---|---|---|");
     for row in &report.rows {
         let duration = row.duration_ms.map(human_duration).unwrap_or_default();

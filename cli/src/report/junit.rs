@@ -18,14 +18,13 @@ use std::time::Duration;
 use checkly::Verdict;
 use checkly::types::TestSessionResult;
 use quick_junit::{
-    NonSuccessKind, Property, Report as JunitReport, TestCase, TestCaseStatus, TestRerun,
-    TestSuite,
+    NonSuccessKind, Property, Report as JunitReport, TestCase, TestCaseStatus, TestRerun, TestSuite,
 };
 
+use super::format::why_headline;
 use super::{Outcome, Report};
 use crate::error::Exit;
 use crate::print::sanitize;
-use super::format::why_headline;
 use crate::session::{ResultRow, result_name};
 use crate::why::{self, Why};
 
@@ -113,7 +112,10 @@ fn row_case(row: &ResultRow, full_log: bool) -> TestCase {
                 // success with a `<flakyFailure>`.
                 let mut rerun = TestRerun::new(NonSuccessKind::Failure);
                 rerun.set_message(match &headline {
-                    Some(why) => format!("{name} failed before passing on attempt {}: {why}", row.attempts),
+                    Some(why) => format!(
+                        "{name} failed before passing on attempt {}: {why}",
+                        row.attempts
+                    ),
                     None => format!("{name} failed before passing on attempt {}", row.attempts),
                 });
                 rerun.set_type(sanitize(row.check_type.as_str()).as_ref());
@@ -191,7 +193,10 @@ fn why_text(why: &Why) -> Vec<String> {
         }
     }
     for assertion in &why.failure.failed_assertions {
-        text.push(format!("Assertion failed: {}", sanitize(&assertion.to_string())));
+        text.push(format!(
+            "Assertion failed: {}",
+            sanitize(&assertion.to_string())
+        ));
     }
     text.extend(why.error_groups.iter().map(why::error_group_line));
     text
@@ -206,9 +211,15 @@ fn system_out(why: &Why, full_log: bool) -> String {
     } else {
         why.failure.log_tail(why::LOG_TAIL)
     };
-    let mut lines: Vec<String> = log.iter().map(|l| sanitize(&l.to_string()).into_owned()).collect();
+    let mut lines: Vec<String> = log
+        .iter()
+        .map(|l| sanitize(&l.to_string()).into_owned())
+        .collect();
     for artifact in why.artifacts.iter().filter(|a| a.outcome.is_ok()) {
-        lines.push(format!("[[ATTACHMENT|{}]]", sanitize(&artifact.path.display().to_string())));
+        lines.push(format!(
+            "[[ATTACHMENT|{}]]",
+            sanitize(&artifact.path.display().to_string())
+        ));
     }
     lines.join("\n")
 }

@@ -377,7 +377,12 @@ mod tests {
             [Dot, Junit]
         );
         assert_eq!(
-            choose(&[], Some(Path::new("r.xml")), Some(Path::new("r.json")), false),
+            choose(
+                &[],
+                Some(Path::new("r.xml")),
+                Some(Path::new("r.json")),
+                false
+            ),
             [List, Junit, Json]
         );
     }

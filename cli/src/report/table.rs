@@ -2,11 +2,11 @@
 
 use std::fmt::Write as _;
 
+use checkly::Failure;
 use checkly::types::{
     AssetManifestEntry, FindOneTestSessionResultResponse, ResultType, TestSessionErrorGroup,
     TestSessionListEntry,
 };
-use checkly::Failure;
 
 use super::format::{details, mark};
 use crate::print::{out_style, sanitize};
@@ -144,7 +144,10 @@ pub fn test_session(session: &SessionView, explained: &[ResultRow], full_log: bo
             .iter()
             .find(|r| r.id == row.id)
             .and_then(|r| r.why.as_ref());
-        for line in why.map(|w| crate::why::lines(w, full_log)).unwrap_or_default() {
+        for line in why
+            .map(|w| crate::why::lines(w, full_log))
+            .unwrap_or_default()
+        {
             let _ = writeln!(out, "    {line}");
         }
     }
