@@ -203,6 +203,14 @@ pub(crate) async fn execute(
             Some(delay)
         })
         .notify(|retry, delay| match retry {
+            // Worth a word even when nobody asked for debug output: the
+            // caller is slowed down on purpose.
+            Retry::Answer(a) if a.status() == StatusCode::TOO_MANY_REQUESTS => tracing::warn!(
+                status = 429,
+                ?delay,
+                "rate limited by the Checkly API: waiting {:.1} s as it asked, then retrying",
+                delay.as_secs_f64()
+            ),
             Retry::Answer(a) => tracing::debug!(status = a.status().as_u16(), ?delay, "retrying"),
             Retry::Transport(e) => tracing::debug!(error = %e, ?delay, "retrying"),
         })

@@ -1,9 +1,10 @@
 //! Where the library's tracing goes: stderr. `RUST_LOG` decides when set
 //! (e.g. `RUST_LOG=checkly=trace`); otherwise `-v` shows the library's
 //! debug events (one `checkly.request` line per request, with its
-//! operation, method, path and status, and every `retrying` notice,
-//! 429 waits included), and without `-v` only warnings. The API key never
-//! appears: the library marks both auth headers sensitive.
+//! operation, method, path and status, and every `retrying` notice), and
+//! without `-v` only warnings, such as the library's notice that a 429 makes
+//! it wait as the API asked. The API key never appears: the library marks
+//! both auth headers sensitive.
 
 use std::io::IsTerminal as _;
 
@@ -19,18 +20,25 @@ fn default_filter(verbose: bool) -> &'static str {
     }
 }
 
-/// Sends tracing to stderr, filtered as the module docs say.
+/// Sends tracing to stderr, filtered as the module docs say. Without `-v`
+/// or `RUST_LOG` a warning is one plain line (`WARN rate limited ...`), with
+/// no time stamp or module path.
 pub fn init(verbose: bool) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(default_filter(verbose)));
-    // A second subscriber (never set here) would be an error worth ignoring.
-    let _ = tracing_subscriber::fmt()
+    let from_env = EnvFilter::try_from_default_env().ok();
+    let plain = !verbose && from_env.is_none();
+    let filter = from_env.unwrap_or_else(|| EnvFilter::new(default_filter(verbose)));
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         // A request span's fields (status included) are printed when it closes.
-        .with_span_events(FmtSpan::CLOSE)
-        .try_init();
+        .with_span_events(FmtSpan::CLOSE);
+    // A second subscriber (never set here) would be an error worth ignoring.
+    let _ = if plain {
+        builder.without_time().with_target(false).try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 #[cfg(test)]

@@ -54,3 +54,27 @@ fn without_verbose_no_request_lines() {
     let err = stderr(&run);
     assert!(!err.contains("checkly.request"), "{err}");
 }
+
+#[test]
+fn a_rate_limit_says_so_on_stderr_without_verbose() {
+    let mock = Mock::start(100.0);
+    mock.server.add_fault(
+        FaultRule::new(FaultKind::Status {
+            status: 429,
+            retry_after: Some("1".into()),
+        })
+        .on("GET", "/v1/test-sessions")
+        .times(1),
+    );
+    let run = mock.run(&["test-sessions", "list"]).code(0);
+    let err = stderr(&run);
+    let notice = err
+        .lines()
+        .find(|l| l.contains("rate limited by the Checkly API"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(notice.contains("waiting 1.0 s as it asked"), "{notice}");
+    // One plain line: no time stamp, no module path.
+    assert!(notice.trim_start().starts_with("WARN"), "{notice}");
+    assert!(!notice.contains("checkly::"), "{notice}");
+    assert_eq!(mock.received_matching("GET", "/v1/test-sessions").len(), 2);
+}
