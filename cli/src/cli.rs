@@ -420,8 +420,10 @@ pub enum CheckSessionsCommand {
     Trigger(CheckTriggerArgs),
     /// Show a check session
     Get(CheckGetArgs),
-    /// Wait for a check session to finish (exit 1 unless it passed)
+    /// Wait for check sessions to finish, reporting each as it ends (exit 1 unless all passed)
     Wait(CheckWaitArgs),
+    /// Cancel check sessions still running (exit 1 unless every cancel succeeded)
+    Cancel(CheckCancelArgs),
 }
 
 /// Flags of `check-sessions trigger`.
@@ -436,7 +438,8 @@ pub struct CheckTriggerArgs {
     /// Ignore cached dependencies and install them afresh
     #[arg(long)]
     pub refresh_cache: bool,
-    /// Wait for every session to finish, up to --timeout (exit 1 unless all passed)
+    /// Wait for every session to finish, up to --timeout, reporting each as it ends (exit 1
+    /// unless all passed)
     #[arg(long, short = 'w')]
     pub wait: bool,
     /// `--timeout`.
@@ -461,12 +464,23 @@ pub struct CheckGetArgs {
 /// Flags of `check-sessions wait`.
 #[derive(Debug, Clone, Args)]
 pub struct CheckWaitArgs {
-    /// The check session id
-    #[arg(value_name = "ID")]
-    pub id: Uuid,
+    /// The check session ids, waited for at once under one --timeout
+    #[arg(value_name = "ID", required = true, num_args = 1..)]
+    pub ids: Vec<Uuid>,
     /// `--timeout`.
     #[command(flatten)]
     pub timeout: TimeoutArg,
+    /// Output format
+    #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+/// Flags of `check-sessions cancel`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckCancelArgs {
+    /// The check session ids
+    #[arg(value_name = "ID", required = true, num_args = 1..)]
+    pub ids: Vec<Uuid>,
     /// Output format
     #[arg(long, short = 'o', value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,

@@ -194,3 +194,281 @@ fn trigger_wait_reports_every_session_when_one_wait_fails() {
         "{out}"
     );
 }
+
+/// [`common::filters`] plus durations (`850ms`, `4.2s`, `2m 05s`).
+fn filters_with_durations() -> Vec<(&'static str, &'static str)> {
+    let mut filters = common::filters();
+    filters.push((r"\b\d+m \d{2}s\b", "[DURATION]"));
+    filters.push((r"\b\d+(\.\d+)?(ms|s)\b", "[DURATION]"));
+    filters
+}
+
+/// Snapshot `$value` with [`filters_with_durations`] applied.
+macro_rules! snapshot_timed {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({ filters => filters_with_durations() }, {
+            insta::assert_snapshot!($name, $value);
+        });
+    };
+}
+
+/// Triggers check sessions for `tags` (no wait) and returns their ids in
+/// trigger order.
+fn trigger_ids(mock: &Mock, tags: &[&str]) -> Vec<String> {
+    let mut args = vec!["check-sessions", "trigger"];
+    for tag in tags {
+        args.extend(["-t", tag]);
+    }
+    args.extend(["-o", "json"]);
+    let run = mock.run(&args).code(0);
+    let out: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    out["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["checkSessionId"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The lines of `err` that report an ended session (not indented, with a mark).
+fn session_lines(err: &str) -> Vec<&str> {
+    err.lines()
+        .filter(|l| l.starts_with(['✔', '✖', '▲', '⊘', '…']))
+        .collect()
+}
+
+#[test]
+fn cancel_one_and_several() {
+    let mock = Mock::start(1.0);
+    let ids = trigger_ids(&mock, &["slow", "staging"]);
+    assert_eq!(ids.len(), 4, "{ids:?}");
+
+    let run = mock.run(&["check-sessions", "cancel", &ids[0]]).code(0);
+    assert_eq!(
+        stdout(&run),
+        format!("Cancelled check session {}\n", ids[0])
+    );
+    let cancels = mock.received_matching("POST", "/cancel");
+    assert_eq!(cancels.len(), 1);
+    assert_eq!(
+        cancels[0].path,
+        format!("/v1/check-sessions/{}/cancel", ids[0])
+    );
+    let run = mock
+        .run(&["check-sessions", "get", &ids[0], "-o", "json"])
+        .code(0);
+    let session: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(session["status"], "CANCELLED", "{session}");
+
+    // Several, one of them unknown: the others are still cancelled.
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    let run = mock
+        .run(&["check-sessions", "cancel", &ids[1], unknown, &ids[2]])
+        .code(1);
+    assert_eq!(
+        stdout(&run),
+        format!(
+            "Cancelled check session {}\nCancelled check session {}\n",
+            ids[1], ids[2]
+        )
+    );
+    let err = stderr(&run);
+    assert!(
+        err.contains(&format!("error: could not cancel check session {unknown}"))
+            && err.contains("404"),
+        "{err}"
+    );
+    assert_eq!(mock.received_matching("POST", "/cancel").len(), 4);
+
+    let run = mock
+        .run(&["check-sessions", "cancel", &ids[3], unknown, "-o", "json"])
+        .code(1);
+    let out: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(out["cancelled"], serde_json::json!([ids[3]]), "{out}");
+    assert_eq!(out["errors"][0]["checkSessionId"], unknown, "{out}");
+    assert!(
+        out["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("404"),
+        "{out}"
+    );
+    let run = mock
+        .run(&["check-sessions", "cancel", &ids[3], "-o", "json"])
+        .code(0);
+    let out: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(out.get("errors"), None, "{out}");
+
+    // Bad ids, or none, are usage errors, before any request.
+    let before = mock.received_matching("POST", "/cancel").len();
+    let run = mock
+        .run(&["check-sessions", "cancel", &ids[0], "not-a-uuid"])
+        .code(2);
+    assert!(stderr(&run).contains("not-a-uuid"), "{}", stderr(&run));
+    mock.run(&["check-sessions", "cancel"]).code(2);
+    assert_eq!(mock.received_matching("POST", "/cancel").len(), before);
+}
+
+#[test]
+fn trigger_wait_reports_each_session_as_it_ends() {
+    // Real time: the sessions end seconds apart, in a known order.
+    let mock = Mock::start(1.0);
+    let run = mock
+        .run(&["check-sessions", "trigger", "-t", "api", "--wait"])
+        .code(1);
+    let err = stderr(&run);
+    snapshot_timed!("trigger_wait_api_stderr", err.clone());
+    snapshot!("trigger_wait_api_stdout", stdout(&run));
+    let ended: Vec<&str> = session_lines(&err);
+    assert_eq!(ended.len(), 4, "{err}");
+    // The failed session's results are listed under it, with their links.
+    let failed = err
+        .lines()
+        .position(|l| l.starts_with('✖'))
+        .unwrap_or_else(|| panic!("{err}"));
+    let under: Vec<&str> = err.lines().skip(failed + 1).take(2).collect();
+    for line in &under {
+        assert!(line.starts_with("    ✖ FAILED "), "{err}");
+        assert!(line.contains("/results/"), "{err}");
+    }
+}
+
+#[test]
+fn sessions_are_reported_while_the_others_still_run() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    // Public API health ends after 1.5 s, the Full regression suite after 20.
+    let mock = Mock::start(1.0);
+    let ids = trigger_ids(&mock, &["slow", "production,api"]);
+    let started = Instant::now();
+    let mut child = mock
+        .cmd(&[
+            "check-sessions",
+            "wait",
+            &ids[0],
+            &ids[2],
+            "--timeout",
+            "60",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let err = BufReader::new(child.stderr.take().unwrap());
+    let mut lines: Vec<(Duration, String)> = Vec::new();
+    for line in err.lines() {
+        lines.push((started.elapsed(), line.unwrap()));
+    }
+    let status = child.wait().unwrap();
+    let total = started.elapsed();
+    assert_eq!(status.code(), Some(0), "{lines:?}");
+    let ended: Vec<&(Duration, String)> =
+        lines.iter().filter(|(_, l)| l.starts_with('✔')).collect();
+    assert_eq!(ended.len(), 2, "{lines:?}");
+    assert!(ended[0].1.contains("Public API health"), "{lines:?}");
+    assert!(ended[1].1.contains("Full regression suite"), "{lines:?}");
+    assert!(
+        ended[0].0 + Duration::from_secs(10) < total,
+        "the first was reported as it ended, not at the end: {lines:?} in {total:?}"
+    );
+}
+
+#[test]
+fn trigger_wait_passing_set_exits_zero() {
+    let mock = Mock::start(100.0);
+    let run = mock
+        .run(&[
+            "check-sessions",
+            "trigger",
+            "-t",
+            "production,api",
+            "--wait",
+        ])
+        .code(0);
+    let err = stderr(&run);
+    let ended = session_lines(&err);
+    assert_eq!(ended.len(), 2, "{err}");
+    assert!(ended.iter().all(|l| l.starts_with("✔ ")), "{err}");
+    assert!(!err.contains("    "), "no result lines for passes: {err}");
+}
+
+#[test]
+fn wait_for_several_ids() {
+    let mock = Mock::start(100.0);
+    let ids = trigger_ids(&mock, &["production,api", "failing"]);
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    let mut args = vec!["check-sessions", "wait"];
+    args.extend(ids.iter().map(String::as_str));
+    let run = mock.run(&args).code(1);
+    let out = stdout(&run);
+    assert_eq!(out.lines().count(), 4, "a header and three sessions: {out}");
+    assert_eq!(out.matches("PASSED").count(), 2, "{out}");
+    assert_eq!(out.matches("FAILED").count(), 1, "{out}");
+    // The table is in the order given.
+    for (line, id) in out.lines().skip(1).zip(&ids) {
+        assert!(line.starts_with(id.as_str()), "{out}");
+    }
+    assert_eq!(session_lines(&stderr(&run)).len(), 3, "{}", stderr(&run));
+
+    args.extend(["-o", "json"]);
+    let run = mock.run(&args).code(1);
+    let doc: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    let sessions = doc["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 3, "{doc}");
+    assert_eq!(doc.get("errors"), None, "{doc}");
+
+    // The passing ones only: exit 0.
+    let run = mock
+        .run(&["check-sessions", "wait", &ids[0], &ids[1]])
+        .code(0);
+    assert_eq!(
+        stdout(&run).matches("PASSED").count(),
+        2,
+        "{}",
+        stdout(&run)
+    );
+}
+
+#[test]
+fn the_timeout_is_shared_and_reports_the_late_ones() {
+    let mock = Mock::start(1.0);
+    let ids = trigger_ids(&mock, &["slow", "production,api"]);
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    let slow = &ids[2];
+    let run = mock
+        .run(&["check-sessions", "get", slow, "-o", "json"])
+        .code(0);
+    let session: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    assert_eq!(session["name"], "Full regression suite", "{session}");
+    let started = std::time::Instant::now();
+    let mut args = vec!["check-sessions", "wait", "--timeout", "8", "-o", "json"];
+    args.extend(ids.iter().map(String::as_str));
+    let run = mock.run(&args).code(1);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "one deadline for all: {:?}",
+        started.elapsed()
+    );
+    let err = stderr(&run);
+    assert!(
+        err.contains(&format!(
+            "error: timed out waiting for check session {slow}: still not finished"
+        )),
+        "{err}"
+    );
+    assert_eq!(
+        session_lines(&err).len(),
+        2,
+        "the two fast ones ended: {err}"
+    );
+    let doc: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    let sessions = doc["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2, "{doc}");
+    assert!(sessions.iter().all(|s| s["status"] == "PASSED"), "{doc}");
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{doc}");
+    assert_eq!(errors[0]["checkSessionId"], slow.as_str(), "{doc}");
+    assert_eq!(errors[0]["timedOut"], true, "{doc}");
+}

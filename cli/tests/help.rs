@@ -18,6 +18,7 @@ const COMMANDS: &[&[&str]] = &[
     &["check-sessions", "trigger"],
     &["check-sessions", "get"],
     &["check-sessions", "wait"],
+    &["check-sessions", "cancel"],
     &["demo"],
     &["mock"],
 ];
