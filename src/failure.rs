@@ -392,10 +392,7 @@ mod tests {
             "request": {}, "response": {}, "requestError": "connect ECONNREFUSED 10.0.0.1:443",
         }}));
         let f = Failure::of(&d);
-        assert_eq!(
-            f.headline().unwrap(),
-            "connect ECONNREFUSED 10.0.0.1:443"
-        );
+        assert_eq!(f.headline().unwrap(), "connect ECONNREFUSED 10.0.0.1:443");
         assert!(!f.is_empty());
     }
 
@@ -413,7 +410,13 @@ mod tests {
         }}));
         let f = Failure::of(&d);
         assert_eq!(f.errors.len(), 4, "{f:?}");
-        assert!(f.errors[0].stack.as_deref().unwrap().contains("login.spec.ts:12"));
+        assert!(
+            f.errors[0]
+                .stack
+                .as_deref()
+                .unwrap()
+                .contains("login.spec.ts:12")
+        );
         assert_eq!(f.errors[1].message, "plain text error");
         assert_eq!(f.errors[2].stack, None);
         assert_eq!(f.errors[3].message, "42");

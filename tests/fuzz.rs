@@ -321,7 +321,11 @@ fn check_trigger_request(bytes: &[u8]) -> Result<(), TestCaseError> {
 fn result_detail(bytes: &[u8]) -> Result<(), TestCaseError> {
     if let Some(detail) = decodes::<FindOneTestSessionResultResponse>(bytes)? {
         let failure = checkly::Failure::of(&detail);
-        let _ = (failure.headline(), failure.is_empty(), failure.log_tail(5).len());
+        let _ = (
+            failure.headline(),
+            failure.is_empty(),
+            failure.log_tail(5).len(),
+        );
         for assertion in &failure.failed_assertions {
             let _ = assertion.to_string();
         }
