@@ -633,8 +633,18 @@ mod tests {
         let (tx, mut signals) = pressed(0);
         let started = tokio::time::Instant::now();
         let press = async {
-            // Once both fast sessions have ended (at about 6 s at most).
-            tokio::time::sleep(Duration::from_secs(10)).await;
+            // Once both fast sessions have ended (at about 6 s), as the API says.
+            loop {
+                let mut ended = 0;
+                for id in &ids {
+                    let session = client.get_check_session_v2(*id).await.expect("retrieve");
+                    ended += usize::from(checkly::SessionVerdict::verdict(&session) != Verdict::Running);
+                }
+                if ended >= 2 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
             tx.send(()).expect("the channel is open");
         };
         let (ended, ()) = tokio::join!(
