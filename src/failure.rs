@@ -2,15 +2,19 @@
 //! ([`Client::get_test_session_result`](crate::Client::get_test_session_result)).
 //!
 //! The detail objects of the five check kinds are loosely typed upstream
-//! (open objects, `errors` and `jobLog` of several shapes), so this module
-//! reads them leniently, in one place: [`Failure::of`] gathers
+//! (open objects, `errors` and `jobLog` of several shapes), and a test
+//! session's result ([`Failure::of`]) and a check result
+//! ([`Failure::of_check_result`]) type them differently; so this module reads
+//! them from their JSON, leniently, in one place ([`Failure::of_json`]), and
+//! gathers
 //!
 //! - **errors**: the `scheduleError`, an API check's `requestError`, and each
 //!   entry of the `errors` of browser, multi-step, Playwright and agentic
 //!   checks (a string, or an object with `message` and maybe `stack`);
 //! - **failed assertions**: the assertions whose `passed` is `false`, with
 //!   what was expected and what came (`source`, `property`, `comparison`,
-//!   `target`, `actual`; agentic checks: `description`);
+//!   `target`, `actual`; agentic checks: `description` or `condition`, and
+//!   `expected`);
 //! - **the job log**: `jobLog` as one list of lines, whether it came as text,
 //!   as an array of strings or `{time, level, msg}` objects, or as an object
 //!   of phases (`setup`, `request`, ...), whose lines then carry the phase.
@@ -36,7 +40,19 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::types::FindOneTestSessionResultResponse;
+use crate::types::{CheckResult, FindOneTestSessionResultResponse};
+
+/// The detail objects of a result, one per check kind, in the order they are read.
+pub const DETAIL_KEYS: [&str; 8] = [
+    "apiCheckResult",
+    "browserCheckResult",
+    "multiStepCheckResult",
+    "playwrightCheckResult",
+    "agenticCheckResult",
+    "grpcCheckResult",
+    "sslCheckResult",
+    "tracerouteCheckResult",
+];
 
 /// What a result's detail says about why it failed; see the [module docs](self).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -97,36 +113,42 @@ pub struct LogLine {
 }
 
 impl Failure {
-    /// Reads why `detail` failed. A passing result gives an empty
-    /// [`Failure`] apart from its log.
+    /// Reads why a test session's result failed. A passing result gives an
+    /// empty [`Failure`] apart from its log.
     pub fn of(detail: &FindOneTestSessionResultResponse) -> Self {
+        Self::of_json(&serde_json::to_value(detail).unwrap_or_default())
+    }
+
+    /// Reads why a check result failed (a check session's result, from
+    /// [`Client::get_check_result`](crate::Client::get_check_result)).
+    pub fn of_check_result(result: &CheckResult) -> Self {
+        Self::of_json(&serde_json::to_value(result).unwrap_or_default())
+    }
+
+    /// Reads a result in full as JSON, whichever endpoint it came from: its
+    /// `scheduleError`, then each detail object (`apiCheckResult`,
+    /// `browserCheckResult`, ...; see [`DETAIL_KEYS`]) with its
+    /// `requestError`, `errors`, `assertions` and `jobLog`. Anything else is
+    /// ignored; nothing here fails.
+    pub fn of_json(result: &Value) -> Self {
         let mut failure = Failure::default();
-        if let Some(error) = detail.schedule_error.as_deref() {
+        if let Some(error) = result.get("scheduleError").and_then(Value::as_str) {
             failure.push_error(error, None);
         }
-        if let Some(api) = &detail.api_check_result {
-            if let Some(error) = api.request_error.as_deref() {
+        for key in DETAIL_KEYS {
+            let Some(Value::Object(detail)) = result.get(key) else {
+                continue;
+            };
+            if let Some(error) = detail.get("requestError").and_then(Value::as_str) {
                 failure.push_error(error, None);
             }
-            failure.assertions(api.assertions.iter().flatten());
-            failure.log(api.job_log.as_ref());
-        }
-        if let Some(browser) = &detail.browser_check_result {
-            failure.errors_of(&browser.errors);
-            failure.log(browser.job_log.as_ref());
-        }
-        if let Some(multi) = &detail.multi_step_check_result {
-            failure.errors_of(&multi.errors);
-            failure.log(multi.job_log.as_ref());
-        }
-        if let Some(playwright) = &detail.playwright_check_result {
-            failure.errors_of(playwright.errors.iter().flatten());
-            failure.log(playwright.job_log.as_ref());
-        }
-        if let Some(agentic) = &detail.agentic_check_result {
-            failure.errors_of(agentic.errors.iter().flatten());
-            failure.assertions(agentic.assertions.iter().flatten());
-            failure.log(agentic.job_log.as_ref());
+            if let Some(Value::Array(errors)) = detail.get("errors") {
+                failure.errors_of(errors);
+            }
+            if let Some(Value::Array(assertions)) = detail.get("assertions") {
+                failure.assertions(assertions.iter().filter_map(Value::as_object));
+            }
+            failure.log(detail.get("jobLog"));
         }
         failure
     }
@@ -193,13 +215,13 @@ impl Failure {
             if assertion.get("passed") != Some(&Value::Bool(false)) {
                 continue;
             }
-            let source = text_of(assertion, &["source", "description"])
+            let source = text_of(assertion, &["source", "description", "condition"])
                 .unwrap_or_else(|| "assertion".to_owned());
             self.failed_assertions.push(FailedAssertion {
                 source,
                 property: text_of(assertion, &["property"]).filter(|p| !p.is_empty()),
                 comparison: text_of(assertion, &["comparison"]),
-                target: text_of(assertion, &["target"]),
+                target: text_of(assertion, &["target", "expected"]),
                 actual: text_of(assertion, &["actual"]),
             });
         }

@@ -336,6 +336,33 @@ fn result_detail(bytes: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// [`decodes_encoded`], then what [`checkly::Failure`] reads from a check result.
+fn check_result(bytes: &[u8]) -> Result<(), TestCaseError> {
+    if let Some(result) = decodes_encoded::<CheckResult>(bytes)? {
+        let failure = checkly::Failure::of_check_result(&result);
+        let _ = (failure.headline(), failure.log_tail(5).len());
+    }
+    Ok(())
+}
+
+fn check_result_samples() -> Vec<Value> {
+    vec![json!({
+        "id": RESULT_ID, "name": "API", "checkId": CHECK_ID, "hasFailures": true,
+        "hasErrors": true, "isDegraded": false, "isCancelled": false,
+        "runLocation": "eu-central-1", "resultType": "FINAL", "traceId": null,
+        "attempts": 1, "errorGroupIds": [],
+        "apiCheckResult": {
+            "requestError": null,
+            "assertions": [{"source": "STATUS_CODE", "target": "200", "actual": 503, "passed": false}],
+            "request": {"method": "GET", "url": "https://x.test"},
+            "response": {"status": 503, "headers": {"a": "b"}, "timings": null},
+            "jobLog": {"request": [{"time": 1, "level": "ERROR", "msg": "boom"}]}
+        },
+        "agenticCheckResult": {"assertions": [{"condition": "ok", "passed": false}],
+            "steps": [{"type": "tool_call", "name": "open", "sequenceNumber": 1}]}
+    })]
+}
+
 fn sessions_of(values: Vec<Value>) -> Vec<Value> {
     vec![json!({ "sessions": values })]
 }
@@ -379,6 +406,7 @@ targets! {
     fuzz_list_test_sessions: decodes::<ListTestSessionsResponse>, list_samples();
     fuzz_result_detail: result_detail, result_detail_samples();
     fuzz_asset_manifest: decodes::<AssetManifest>, asset_samples();
+    fuzz_check_result: check_result, check_result_samples();
     fuzz_error_group: error_groups, error_group_samples();
     fuzz_check_session_v2_find_one: session_decodes::<CheckSessionsV2FindOneResponse>, check_session_samples();
     fuzz_check_session_v2_completion: session_decodes::<CheckSessionsV2CompletionResponse>, check_session_samples();

@@ -590,3 +590,67 @@ async fn poll_seconds_zero_is_rejected() {
     assert!(matches!(outcome, Err(Error::Validation(_))), "{outcome:?}");
     assert!(server.received().is_empty());
 }
+
+#[tokio::test]
+async fn check_results_say_why_a_check_session_failed() {
+    let (_server, client) = start_mock(MockConfig::default().with_speed(500.0)).await;
+    // Every demo check: passing, failing, flaky and degraded ones, of every type.
+    let started = client
+        .trigger_check_sessions_v2(&v2_any_of(&["production", "staging", "failing"]))
+        .await
+        .unwrap();
+    let ids: Vec<Uuid> = started
+        .sessions
+        .iter()
+        .map(|s| s.check_session_id)
+        .collect();
+    let ended: Vec<_> = client
+        .wait_for_check_sessions(ids)
+        .wait(Duration::from_secs(60))
+        .collect()
+        .await;
+    let mut explained = 0;
+    for (_, outcome) in ended {
+        let done = outcome.unwrap().value;
+        for result in &done.results {
+            let full = client
+                .get_check_result(result.check_id, result.check_result_id)
+                .await
+                .unwrap();
+            assert_eq!(
+                full.id.as_deref(),
+                Some(result.check_result_id.to_string().as_str())
+            );
+            assert_eq!(
+                full.run_location.as_deref(),
+                Some(result.run_location.as_str())
+            );
+            let failure = checkly::Failure::of_check_result(&full);
+            if result.has_failures {
+                explained += 1;
+                let headline = failure.headline().unwrap_or_else(|| panic!("{full:?}"));
+                if result.name == "Staging search API" {
+                    assert_eq!(headline, "STATUS_CODE EQUALS 200, got 503");
+                    // An API check result's log comes in phases.
+                    assert!(
+                        failure
+                            .log
+                            .iter()
+                            .all(|l| l.phase.as_deref() == Some("request")),
+                        "{failure:?}"
+                    );
+                    assert!(failure.log.iter().any(|l| l.message == STATUS_503));
+                }
+            } else {
+                assert!(failure.is_empty(), "{} {failure:?}", result.name);
+            }
+        }
+    }
+    assert!(explained >= 2, "failed results: {explained}");
+    // A result of another check: 404.
+    let error = client
+        .get_check_result(Uuid::nil(), Uuid::nil())
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404), "{error:?}");
+}

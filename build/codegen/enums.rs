@@ -58,6 +58,9 @@ fn name(ctx: &Ctx) -> Result<Option<&'static str>, String> {
         (_, "checkType") => "CheckType",
         (_, "resultType") => "ResultType",
         (_, "runSource") => "RunSource",
+        ("", "type") if ctx.component() == "AgenticStep" => "AgenticStepType",
+        ("", "category") if ctx.component() == "AgenticSuggestion" => "AgenticSuggestionCategory",
+        ("response", "bodyEncoding") => "BodyEncoding",
         ("source", "type") => "AssetSourceType",
         ("", "type")
             if ctx.component().starts_with("AssetManifest") || ctx.component().is_empty() =>

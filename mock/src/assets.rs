@@ -119,7 +119,9 @@ pub(crate) fn list(ctx: &ResultContext<'_>) -> Vec<Asset> {
 pub(crate) fn url(ctx: &ResultContext<'_>, name: &str) -> String {
     format!(
         "{}/__assets/{}/{}/{name}",
-        ctx.base_url, ctx.session.id, ctx.view.id
+        ctx.base_url,
+        ctx.owner.id(),
+        ctx.view.id
     )
 }
 
@@ -145,7 +147,7 @@ pub(crate) fn manifest(
                 check_name: ctx.chain.check_name.clone(),
                 check_type: ctx.chain.check_type.clone(),
                 result_id: ctx.view.id,
-                test_session_id: ctx.session.id,
+                test_session_id: ctx.owner.id(),
             },
         })
         .collect();

@@ -16,19 +16,48 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
+use uuid::Uuid;
 
 use crate::assets;
+use crate::check_session::CheckSessionRecord;
 use crate::clock::wall_at;
 use crate::failure::{self, CheckRef, Failure, FailureKind, slug};
 use crate::session::TestSessionRecord;
 use crate::timeline::{Chain, ResultStatus, ResultView};
 use crate::wire::{TestSessionResultDetail, timestamp};
 
+/// The session a result belongs to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Owner<'a> {
+    /// A test session's result.
+    Test(&'a TestSessionRecord),
+    /// A check session's result (a check result).
+    Check(&'a CheckSessionRecord),
+}
+
+impl Owner<'_> {
+    /// The session's id.
+    pub fn id(&self) -> Uuid {
+        match self {
+            Owner::Test(s) => s.id,
+            Owner::Check(s) => s.id,
+        }
+    }
+
+    /// When the session started (wall clock).
+    pub fn created(&self) -> DateTime<Utc> {
+        match self {
+            Owner::Test(s) => s.created,
+            Owner::Check(s) => s.created,
+        }
+    }
+}
+
 /// A result and where it stands, for the detail and asset routes.
 #[derive(Debug, Clone)]
 pub(crate) struct ResultContext<'a> {
     /// Its session.
-    pub session: &'a TestSessionRecord,
+    pub owner: Owner<'a>,
     /// Its run.
     pub chain: &'a Chain,
     /// Its position in the run: 0 for the first attempt.
@@ -90,7 +119,7 @@ impl ResultContext<'_> {
     }
 
     fn started(&self) -> DateTime<Utc> {
-        wall_at(self.session.created, self.view.started_ms)
+        wall_at(self.owner.created(), self.view.started_ms)
     }
 
     /// The unix milliseconds `fraction` of the way through the run.
@@ -415,14 +444,17 @@ fn details(ctx: &ResultContext<'_>) -> Map<String, Value> {
     out
 }
 
-/// The result in full.
-pub(crate) fn render(ctx: &ResultContext<'_>) -> TestSessionResultDetail {
-    let result = ctx.session.result(ctx.chain, &ctx.view);
+/// A test session's result in full (`session` is `ctx`'s owner).
+pub(crate) fn render(
+    ctx: &ResultContext<'_>,
+    session: &TestSessionRecord,
+) -> TestSessionResultDetail {
+    let result = session.result(ctx.chain, &ctx.view);
     let created = timestamp(ctx.started());
     let updated = ctx
         .view
         .stopped_ms
-        .map(|ms| timestamp(wall_at(ctx.session.created, ms)));
+        .map(|ms| timestamp(wall_at(ctx.owner.created(), ms)));
     let file_path = (ctx.chain.check_type == "PLAYWRIGHT")
         .then(|| format!("tests/{}.spec.ts", slug(&ctx.chain.check_name)));
     TestSessionResultDetail {
@@ -439,5 +471,103 @@ pub(crate) fn render(ctx: &ResultContext<'_>) -> TestSessionResultDetail {
         created_at: created,
         updated_at: updated,
         details: details(ctx),
+    }
+}
+
+/// A check result in full (`CheckResult`, `GET /v1/check-results/{checkId}/{checkResultId}`):
+/// the result's fields and the detail object of its check type, in the
+/// shapes that schema gives them (an API check's `jobLog` is an object of
+/// phases; agentic assertions have a `condition` and `expected`).
+pub(crate) fn render_check_result(ctx: &ResultContext<'_>) -> Value {
+    let view = &ctx.view;
+    let at = |ms: u64| timestamp(wall_at(ctx.owner.created(), ms));
+    let failed = view.failed();
+    let mut out = Map::new();
+    out.insert("id".into(), json!(view.id));
+    out.insert("name".into(), json!(ctx.chain.check_name));
+    out.insert("checkId".into(), json!(ctx.chain.check_id));
+    out.insert("hasFailures".into(), json!(failed));
+    out.insert("hasErrors".into(), json!(failed));
+    out.insert("isDegraded".into(), json!(view.degraded));
+    out.insert(
+        "isCancelled".into(),
+        json!(view.status == ResultStatus::Cancelled),
+    );
+    out.insert("overMaxResponseTime".into(), json!(false));
+    out.insert("runLocation".into(), json!(ctx.chain.location));
+    out.insert("startedAt".into(), json!(at(view.started_ms)));
+    out.insert("stoppedAt".into(), json!(view.stopped_ms.map(at)));
+    out.insert("created_at".into(), json!(at(view.started_ms)));
+    out.insert("responseTime".into(), json!(view.response_time()));
+    out.insert("checkRunId".into(), json!(view.started_ms));
+    out.insert("attempts".into(), json!(ctx.index + 1));
+    let result_type = match view.result_type {
+        crate::timeline::ResultType::Attempt => "ATTEMPT",
+        _ => "FINAL",
+    };
+    out.insert("resultType".into(), json!(result_type));
+    out.insert("sequenceId".into(), json!(ctx.chain.sequence_id()));
+    out.insert("traceId".into(), json!(view.id.simple().to_string()));
+    let groups: Vec<Uuid> = if failed {
+        vec![crate::error_groups::error_group_id(ctx.chain.check_id)]
+    } else {
+        Vec::new()
+    };
+    out.insert("errorGroupIds".into(), json!(groups));
+    for (key, mut detail) in details(ctx) {
+        if let Value::Object(map) = &mut detail {
+            match key.as_str() {
+                "apiCheckResult" => {
+                    if let Some(log) = map.remove("jobLog") {
+                        map.insert("jobLog".into(), json!({ "request": log }));
+                    }
+                }
+                "agenticCheckResult" => {
+                    agentic_as_check_result(map);
+                    for field in ["jobAssets", "jobLog", "pcapDataUrl"] {
+                        map.remove(field);
+                    }
+                }
+                "browserCheckResult" | "playwrightCheckResult" => {
+                    map.remove("pcapDataUrl");
+                }
+                "multiStepCheckResult" => {
+                    map.remove("pcapDataUrl");
+                    map.remove("playwrightTestVideos");
+                }
+                _ => {}
+            }
+        }
+        out.insert(key, detail);
+    }
+    Value::Object(out)
+}
+
+/// An agentic detail in the check-result shapes: assertions with a
+/// `condition`, steps with a `type`, `name` and `sequenceNumber`.
+fn agentic_as_check_result(map: &mut Map<String, Value>) {
+    if let Some(Value::Array(assertions)) = map.get_mut("assertions") {
+        for assertion in assertions.iter_mut() {
+            if let Value::Object(a) = assertion {
+                let condition = a.remove("description").unwrap_or(Value::Null);
+                let passed = a.get("passed").and_then(Value::as_bool).unwrap_or(false);
+                a.insert("condition".into(), condition);
+                a.insert("expected".into(), json!("true"));
+                a.insert("actual".into(), json!(passed.to_string()));
+            }
+        }
+    }
+    if let Some(Value::Array(steps)) = map.get_mut("steps") {
+        for step in steps.iter_mut() {
+            if let Value::Object(st) = step {
+                let action = st.remove("action").unwrap_or(Value::Null);
+                let status = st.remove("status").unwrap_or(Value::Null);
+                let index = st.remove("index").unwrap_or(Value::Null);
+                st.insert("type".into(), json!("tool_call"));
+                st.insert("name".into(), action);
+                st.insert("output".into(), status);
+                st.insert("sequenceNumber".into(), index);
+            }
+        }
     }
 }

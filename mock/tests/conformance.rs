@@ -31,7 +31,7 @@ fn spec() -> Value {
 
 /// Every operation the mock serves: `(operationId, method, path)`, the
 /// original eight first.
-const OPERATIONS: [(&str, &str, &str); 16] = [
+const OPERATIONS: [(&str, &str, &str); 17] = [
     (
         "postV1TestsessionsTrigger",
         "post",
@@ -107,6 +107,11 @@ const OPERATIONS: [(&str, &str, &str); 16] = [
         "getV1TestsessionerrorgroupsId",
         "get",
         "/v1/test-session-error-groups/{id}",
+    ),
+    (
+        "getV1CheckresultsCheckidCheckresultid",
+        "get",
+        "/v1/check-results/{checkId}/{checkResultId}",
     ),
 ];
 
@@ -257,7 +262,18 @@ impl<'a> Checker<'a> {
                     self.check(sub, field, &format!("{at}.{name}"), true);
                 }
             }
-            let open = s.get("additionalProperties").is_some_and(|a| a != false);
+            // Open when it, or any of its `allOf` parts, allows more fields.
+            let allows_more = |schema: &Value| {
+                schema
+                    .get("additionalProperties")
+                    .is_some_and(|a| a != false)
+            };
+            let open = allows_more(s)
+                || s["allOf"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|part| allows_more(self.resolve(part)));
             let known = if strict && !open { self.known(s) } else { None };
             for name in obj.keys() {
                 if known.as_ref().is_some_and(|k| !k.contains(name.as_str())) {
@@ -513,8 +529,18 @@ async fn the_newer_operations_answer_what_the_spec_describes() {
     for session in all["sessions"].as_array().unwrap() {
         let id = session["checkSessionId"].as_str().unwrap();
         let path = format!("/v2/check-sessions/{id}/completion?maxWaitSeconds=30");
-        assert!(s.get(&path).await["stoppedAt"].is_string());
+        let done = s.get(&path).await;
+        assert!(done["stoppedAt"].is_string());
         s.get(&format!("/v2/check-sessions/{id}")).await;
+        // Each of its results in full, as a check result.
+        let check = done["checkId"].as_str().unwrap().to_owned();
+        for r in done["results"].as_array().unwrap() {
+            let rid = r["checkResultId"].as_str().unwrap();
+            let full = s.get(&format!("/v1/check-results/{check}/{rid}")).await;
+            assert_eq!(full["id"], r["checkResultId"], "{full}");
+        }
+        let path = format!("/v1/check-results/{check}/{unknown}");
+        assert_eq!(s.get(&path).await["statusCode"], 404);
     }
     let path = format!("/v2/check-sessions/{unknown}");
     assert_eq!(s.get(&path).await["statusCode"], 404);

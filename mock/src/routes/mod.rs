@@ -56,6 +56,10 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             "/v1/test-session-error-groups/{id}",
             get(error_groups::get_one),
         )
+        .route(
+            "/v1/check-results/{check}/{result}",
+            get(results::check_result),
+        )
         .route("/v1/check-sessions/trigger", post(check_sessions::trigger))
         .route("/v1/check-sessions/{id}", get(check_sessions::get_one))
         .route(

@@ -17,7 +17,7 @@ use crate::asset_bytes;
 use crate::assets::{self, Body as AssetBody};
 use crate::error::ApiError;
 use crate::query::QueryParams;
-use crate::result_detail::{self, ResultContext};
+use crate::result_detail::{self, Owner, ResultContext};
 use crate::session::TestSessionRecord;
 use crate::state::{AppState, Store, lock};
 use crate::validation;
@@ -56,7 +56,7 @@ fn find<'a>(
         ))
     })?;
     Ok(ResultContext {
-        session,
+        owner: Owner::Test(session),
         chain,
         index,
         view,
@@ -84,7 +84,59 @@ pub(super) async fn get_one(
     let (sid, rid) = result_ids(&ids(path)?)?;
     let store = lock(&state.store);
     let ctx = find(&store, &state, sid, rid, origin(&headers))?;
-    Ok(json(StatusCode::OK, &result_detail::render(&ctx)))
+    match ctx.owner {
+        Owner::Test(session) => Ok(json(StatusCode::OK, &result_detail::render(&ctx, session))),
+        Owner::Check(_) => Err(not_found::<TestSessionRecord>(sid)),
+    }
+}
+
+/// `GET /v1/check-results/{checkId}/{checkResultId}`: a check session's
+/// result in full.
+pub(super) async fn check_result(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    path: Result<Path<Vec<String>>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let parts = path
+        .map(|Path(parts)| parts)
+        .map_err(|_| validation::bad("checkId must be a UUID"))?;
+    let [check, result] = parts.as_slice() else {
+        return Err(validation::bad("checkResultId must be a UUID"));
+    };
+    let check_id = validation::path_uuid(check, "checkId")?;
+    let result_id = validation::path_uuid(result, "checkResultId")?;
+    let store = lock(&state.store);
+    let now = Instant::now();
+    let found = store
+        .check_sessions
+        .values()
+        .filter(|s| s.check_id == check_id)
+        .find_map(|session| {
+            let t = session.sim_now(now, state.speed);
+            session.chains.iter().find_map(|chain| {
+                chain
+                    .results(t)
+                    .into_iter()
+                    .enumerate()
+                    .find(|(_, r)| r.id == result_id)
+                    .map(|(index, view)| ResultContext {
+                        owner: Owner::Check(session),
+                        chain,
+                        index,
+                        view,
+                        base_url: origin(&headers),
+                    })
+            })
+        })
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "Check result {result_id} not found for check {check_id}"
+            ))
+        })?;
+    Ok(json(
+        StatusCode::OK,
+        &result_detail::render_check_result(&found),
+    ))
 }
 
 /// `GET /v1/test-sessions/{testSessionId}/results/{testSessionResultId}/assets`.
