@@ -442,6 +442,9 @@ pub struct CheckTriggerArgs {
     /// unless all passed)
     #[arg(long, short = 'w')]
     pub wait: bool,
+    /// With --wait: write a JUnit report of the sessions to this file (one suite per session)
+    #[arg(long, value_name = "PATH", requires = "wait")]
+    pub junit_file: Option<PathBuf>,
     /// `--timeout`.
     #[command(flatten)]
     pub timeout: TimeoutArg,
@@ -467,6 +470,9 @@ pub struct CheckWaitArgs {
     /// The check session ids, waited for at once under one --timeout
     #[arg(value_name = "ID", required = true, num_args = 1..)]
     pub ids: Vec<Uuid>,
+    /// Write a JUnit report of the sessions to this file (one suite per session)
+    #[arg(long, value_name = "PATH")]
+    pub junit_file: Option<PathBuf>,
     /// `--timeout`.
     #[command(flatten)]
     pub timeout: TimeoutArg,

@@ -86,11 +86,15 @@ pub fn wanted(row: &ResultRow) -> Option<Uuid> {
     }
 }
 
-/// Fetches and keeps the explanations of one session's results.
+/// Fetches and keeps the explanations of results: one test session's
+/// ([`Self::new`]: `explain`, `explain_all`), or check sessions'
+/// ([`Self::for_check_sessions`]: `explain_check_result`).
 #[derive(Debug)]
 pub struct Explainer {
     client: Client,
-    session_id: Uuid,
+    /// The test session whose results these are; `None` for check sessions.
+    session_id: Option<Uuid>,
+    /// Error groups first seen since then are new.
     session_started: DateTime<Utc>,
     artifacts_dir: Option<PathBuf>,
     cache: HashMap<Uuid, Why>,
@@ -103,12 +107,47 @@ impl Explainer {
     pub fn new(client: Client, session_id: Uuid, session_started: DateTime<Utc>) -> Self {
         Self {
             client,
-            session_id,
+            session_id: Some(session_id),
             session_started,
             artifacts_dir: None,
             cache: HashMap::new(),
             groups: HashMap::new(),
         }
+    }
+
+    /// An explainer of check results (a check session's results), for check
+    /// sessions started at `since` or later.
+    pub fn for_check_sessions(client: Client, since: DateTime<Utc>) -> Self {
+        Self {
+            session_id: None,
+            ..Self::new(client, Uuid::nil(), since)
+        }
+    }
+
+    /// The explanation of the check result `result_id` of check `check_id`,
+    /// fetched now unless it was already: the result in full
+    /// (`get_check_result`), then its error groups.
+    pub async fn explain_check_result(&mut self, check_id: Uuid, result_id: Uuid) -> &Why {
+        if !self.cache.contains_key(&result_id) {
+            let (failure, groups) = match self.client.get_check_result(check_id, result_id).await {
+                Ok(full) => (
+                    Ok(Failure::of_check_result(&full)),
+                    full.error_group_ids.unwrap_or_default(),
+                ),
+                Err(e) => (
+                    Err(format!("could not fetch the check result's detail: {e}")),
+                    Vec::new(),
+                ),
+            };
+            let why = self.why_of(result_id, failure, &groups).await;
+            self.cache.insert(result_id, why);
+        }
+        &self.cache[&result_id]
+    }
+
+    /// The explanation of result `id`, if it was fetched.
+    pub fn cached(&self, id: Uuid) -> Option<&Why> {
+        self.cache.get(&id)
     }
 
     /// Download the assets of failed results into `dir` (see [`Self::download_artifacts`]).
@@ -140,7 +179,9 @@ impl Explainer {
             })
             .collect();
         let client = self.client.clone();
-        let session_id = self.session_id;
+        let Some(session_id) = self.session_id else {
+            return;
+        };
         let details: Vec<(Uuid, Vec<Uuid>, Result<Failure, String>)> =
             futures::stream::iter(missing)
                 .map(|(id, groups)| {
@@ -165,14 +206,14 @@ impl Explainer {
     /// Downloads the assets of each failed row into one folder per check
     /// under the artifacts folder (`<check>-<location>/`), streamed to disk.
     async fn download_artifacts(&mut self, rows: &[ResultRow]) {
-        let Some(dir) = self.artifacts_dir.clone() else {
+        let (Some(dir), Some(session_id)) = (self.artifacts_dir.clone(), self.session_id) else {
             return;
         };
         for row in rows.iter().filter(|r| r.verdict == Verdict::Failed) {
             let folder = dir.join(folder_name(row));
             let artifacts = match self
                 .client
-                .list_result_assets(self.session_id, row.id)
+                .list_result_assets(session_id, row.id)
                 .send()
                 .await
             {
@@ -208,7 +249,10 @@ impl Explainer {
     }
 
     async fn fetch(&mut self, id: Uuid, groups: &[Uuid]) -> Why {
-        let failure = fetch_failure(&self.client, self.session_id, id).await;
+        let failure = match self.session_id {
+            Some(session) => fetch_failure(&self.client, session, id).await,
+            None => Err("not a test session's result".to_string()),
+        };
         self.why_of(id, failure, groups).await
     }
 
@@ -425,6 +469,7 @@ pub fn check_artifacts_dir(dir: &Path) -> Result<(), crate::error::UsageError> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]

@@ -326,11 +326,91 @@ fn trigger_wait_reports_each_session_as_it_ends() {
         .lines()
         .position(|l| l.starts_with('✖'))
         .unwrap_or_else(|| panic!("{err}"));
-    let under: Vec<&str> = err.lines().skip(failed + 1).take(2).collect();
-    for line in &under {
+    let under: Vec<&str> = err
+        .lines()
+        .skip(failed + 1)
+        .take_while(|l| l.starts_with(' '))
+        .collect();
+    let results: Vec<&&str> = under.iter().filter(|l| !l.starts_with("     ")).collect();
+    assert_eq!(results.len(), 2, "{err}");
+    for line in &results {
         assert!(line.starts_with("    ✖ FAILED "), "{err}");
         assert!(line.contains("/results/"), "{err}");
     }
+    // Each with why it failed, from the check result's detail.
+    let why: Vec<&&str> = under
+        .iter()
+        .filter(|l| l.trim() == "Assertion failed: STATUS_CODE EQUALS 200, got 503")
+        .collect();
+    assert_eq!(why.len(), 2, "{err}");
+}
+
+#[test]
+fn waited_sessions_say_why_in_json_and_junit() {
+    let mock = Mock::start(100.0);
+    let dir = std::env::temp_dir().join(format!("checkly-cs-junit-{}", std::process::id()));
+    let junit = dir.join("cs.xml");
+    let run = mock
+        .run(&[
+            "check-sessions",
+            "trigger",
+            "-t",
+            "staging",
+            "--wait",
+            "-o",
+            "json",
+            "--junit-file",
+            junit.to_str().unwrap(),
+        ])
+        .code(1);
+    let out: Value = serde_json::from_str(&stdout(&run)).unwrap();
+    let failures = out["failures"].as_array().unwrap();
+    let search: Vec<&Value> = failures
+        .iter()
+        .filter(|f| f["verdict"] == "FAILED")
+        .collect();
+    assert_eq!(search.len(), 2, "{out}");
+    assert_eq!(
+        search[0]["failure"]["headline"],
+        "STATUS_CODE EQUALS 200, got 503"
+    );
+    assert!(
+        failures.iter().any(|f| f["verdict"] == "FLAKY"
+            && f["failure"]["headline"] == "connect ETIMEDOUT 10.20.4.17:443"),
+        "{out}"
+    );
+    let parsed =
+        quick_junit::Report::deserialize_from_str(&std::fs::read_to_string(&junit).unwrap())
+            .unwrap();
+    assert_eq!(parsed.test_suites.len(), 4);
+    assert_eq!(parsed.failures, 2);
+    let search = parsed
+        .test_suites
+        .iter()
+        .find(|s| s.name.as_str() == "Staging search API")
+        .unwrap();
+    for case in &search.test_cases {
+        match &case.status {
+            quick_junit::TestCaseStatus::NonSuccess { message, .. } => assert_eq!(
+                message.as_ref().unwrap().as_str(),
+                "Staging search API failed: STATUS_CODE EQUALS 200, got 503"
+            ),
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
+    let payments = parsed
+        .test_suites
+        .iter()
+        .find(|s| s.name.as_str() == "Payments API")
+        .unwrap();
+    assert!(
+        payments.test_cases.iter().all(|c| matches!(
+            &c.status,
+            quick_junit::TestCaseStatus::Success { flaky_runs } if flaky_runs.len() == 1
+        )),
+        "{payments:?}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]

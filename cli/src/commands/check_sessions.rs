@@ -44,7 +44,7 @@ use checkly::types::{
     CheckSessionsV2CheckResult, CheckSessionsV2CompletionResponse, CheckSessionsV2TriggerRequest,
     CheckSessionsV2TriggerRequestTarget,
 };
-use checkly::{Client, Verdict};
+use checkly::{CheckOutcome, CheckResult as _, Client, Verdict};
 use console::Style;
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
@@ -62,6 +62,7 @@ use crate::print::{self, Printer, err_style, sanitize};
 use crate::report::format::mark;
 use crate::report::table;
 use crate::session::{CheckSessionView, human_duration};
+use crate::why::{Explainer, Why};
 
 /// `maxWaitSeconds` of each completion poll.
 const POLL_SECONDS: u32 = 5;
@@ -96,6 +97,80 @@ struct Sessions<T: Serialize> {
     /// The sessions that could not be waited for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<WaitError>,
+    /// Why each failed, degraded or flaky result failed (with `--wait`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    failures: Vec<ResultFailure>,
+}
+
+/// Why one result of a check session failed (`-o json`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultFailure {
+    /// The session.
+    check_session_id: Uuid,
+    /// The check.
+    check_id: Uuid,
+    /// The FINAL result of that location.
+    check_result_id: Uuid,
+    /// Where it ran.
+    run_location: String,
+    /// Its verdict (`FAILED`, `DEGRADED`, `FLAKY`).
+    verdict: &'static str,
+    /// Why, as in the test-session JSON report's `results[].failure`.
+    failure: crate::report::json::JsonFailure,
+}
+
+/// The failures of the ended sessions, as explained by `explainer`.
+fn failures(
+    sessions: &[&CheckSessionsV2CompletionResponse],
+    explainer: &Explainer,
+    full_log: bool,
+) -> Vec<ResultFailure> {
+    let mut out = Vec::new();
+    for session in sessions {
+        for (outcome, explained) in explained_outcomes(session) {
+            if let Some(why) = explainer.cached(explained) {
+                out.push(ResultFailure {
+                    check_session_id: session.check_session_id,
+                    check_id: session.check_id,
+                    check_result_id: outcome.final_result.check_result_id,
+                    run_location: outcome.final_result.run_location.clone(),
+                    verdict: outcome.verdict.as_str(),
+                    failure: crate::report::json::failure(why, full_log),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The outcomes of a session that get explained (failed, degraded, flaky),
+/// each with the result that says why: its FINAL result, or for a flaky
+/// one its last failed attempt. Sorted by location.
+fn explained_outcomes(
+    session: &CheckSessionsV2CompletionResponse,
+) -> Vec<(CheckOutcome<CheckSessionsV2CheckResult>, Uuid)> {
+    let mut outcomes = checkly::verdict::checks(&session.results);
+    outcomes.sort_by(|a, b| {
+        (&a.run_location, a.final_result.check_result_id)
+            .cmp(&(&b.run_location, b.final_result.check_result_id))
+    });
+    outcomes
+        .into_iter()
+        .filter_map(|o| {
+            let id = match o.verdict {
+                Verdict::Failed | Verdict::Degraded => Some(o.final_result.check_result_id),
+                Verdict::Flaky => o
+                    .attempts
+                    .iter()
+                    .filter(|a| !a.verdict().passed())
+                    .max_by_key(|a| a.stopped_at.or(a.started_at))
+                    .map(|a| a.check_result_id),
+                _ => None,
+            }?;
+            Some((o, id))
+        })
+        .collect()
 }
 
 /// A check session that could not be waited for.
@@ -196,6 +271,7 @@ async fn trigger(
             OutputFormat::Json => printer.out_json(&Sessions {
                 sessions: response.sessions,
                 errors: vec![],
+                failures: vec![],
             })?,
             OutputFormat::Table => {
                 let views: Vec<CheckSessionView> =
@@ -214,7 +290,23 @@ async fn trigger(
         poll_seconds: POLL_SECONDS,
         timeout: args.timeout.duration(),
     };
-    let ended = wait_all(client, printer, &ids, options, signals).await?;
+    let since = response
+        .sessions
+        .iter()
+        .map(|s| s.started_at)
+        .min()
+        .unwrap_or_else(chrono::Utc::now);
+    let mut explainer = Explainer::for_check_sessions(client.clone(), since);
+    let ended = wait_all(client, printer, &ids, options, signals, &mut explainer).await?;
+    let done: Vec<&CheckSessionsV2CompletionResponse> = ended
+        .iter()
+        .filter_map(|(_, e)| match e {
+            Ended::Done(done) => Some(done.as_ref()),
+            Ended::Failed(_) => None,
+        })
+        .collect();
+    let failures = failures(&done, &explainer, printer.verbose());
+    write_junit(args.junit_file.as_deref(), &ended, &explainer, printer)?;
     // Each session as finished, or as triggered when its wait failed.
     let mut sessions: Vec<serde_json::Value> = Vec::with_capacity(count);
     let mut views: Vec<CheckSessionView> = Vec::with_capacity(count);
@@ -234,10 +326,43 @@ async fn trigger(
     }
     let failed = !errors.is_empty() || !views.iter().all(CheckSessionView::passed);
     match args.output {
-        OutputFormat::Json => printer.out_json(&Sessions { sessions, errors })?,
+        OutputFormat::Json => printer.out_json(&Sessions {
+            sessions,
+            errors,
+            failures,
+        })?,
         OutputFormat::Table => printer.out(&table::check_sessions(&views)),
     }
     Ok(if failed { Exit::Failure } else { Exit::Success })
+}
+
+/// With `--junit-file`: the JUnit report of the waited-for sessions.
+fn write_junit(
+    path: Option<&std::path::Path>,
+    ended: &[(Uuid, Ended)],
+    explainer: &Explainer,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let Some(path) = path else {
+        return Ok(());
+    };
+    let mut done = Vec::new();
+    let mut failed = Vec::new();
+    for (id, ended) in ended {
+        match ended {
+            Ended::Done(session) => done.push(session.as_ref()),
+            Ended::Failed(error) => failed.push((*id, error.message.clone())),
+        }
+    }
+    let xml = crate::report::junit::check_sessions(
+        &done,
+        &failed,
+        |id| explainer.cached(id),
+        printer.verbose(),
+    )?;
+    crate::report::destinations::write_file(path, &xml, "JUnit report")?;
+    printer.info(&format!("JUnit report written to {}", path.display()));
+    Ok(())
 }
 
 async fn get(client: &Client, args: &CheckGetArgs, printer: &Printer) -> anyhow::Result<Exit> {
@@ -262,7 +387,10 @@ async fn wait(
         poll_seconds: POLL_SECONDS,
         timeout: args.timeout.duration(),
     };
-    let ended = wait_all(client, printer, &args.ids, options, signals).await?;
+    let since = chrono::Utc::now() - chrono::TimeDelta::hours(1);
+    let mut explainer = Explainer::for_check_sessions(client.clone(), since);
+    let ended = wait_all(client, printer, &args.ids, options, signals, &mut explainer).await?;
+    write_junit(args.junit_file.as_deref(), &ended, &explainer, printer)?;
     let mut sessions: Vec<CheckSessionsV2CompletionResponse> = Vec::new();
     let mut errors: Vec<WaitError> = Vec::new();
     for (_, ended) in ended {
@@ -273,8 +401,17 @@ async fn wait(
     }
     let views: Vec<CheckSessionView> = sessions.iter().cloned().map(Into::into).collect();
     let failed = !errors.is_empty() || !views.iter().all(CheckSessionView::passed);
+    let failures = failures(
+        &sessions.iter().collect::<Vec<_>>(),
+        &explainer,
+        printer.verbose(),
+    );
     match args.output {
-        OutputFormat::Json => printer.out_json(&Sessions { sessions, errors })?,
+        OutputFormat::Json => printer.out_json(&Sessions {
+            sessions,
+            errors,
+            failures,
+        })?,
         OutputFormat::Table if views.is_empty() => {}
         OutputFormat::Table => printer.out(&table::check_sessions(&views)),
     }
@@ -382,6 +519,7 @@ pub async fn wait_all(
     ids: &[Uuid],
     options: WaitOptions,
     signals: &mut Signals,
+    explainer: &mut Explainer,
 ) -> anyhow::Result<Vec<(Uuid, Ended)>> {
     let ids = unique(ids);
     let mut not_ended: Vec<Uuid> = ids.clone();
@@ -418,7 +556,11 @@ pub async fn wait_all(
                 not_ended.retain(|other| *other != id);
                 let outcome = match outcome {
                     Ok(done) => {
-                        printer.info(&ended_lines(&done.value));
+                        for (_, result) in explained_outcomes(&done.value) {
+                            explainer.explain_check_result(done.value.check_id, result).await;
+                        }
+                        let full_log = printer.verbose();
+                        printer.info(&ended_lines(&done.value, |id| explainer.cached(id), full_log));
                         Ended::Done(Box::new(done.value))
                     }
                     Err(e) => {
@@ -483,8 +625,13 @@ fn wait_error(id: Uuid, e: checkly::Error) -> WaitError {
 }
 
 /// The lines shown on stderr when a session ends: the session, then one per
-/// result that did not plainly pass (API text sanitized).
-pub fn ended_lines(session: &CheckSessionsV2CompletionResponse) -> String {
+/// result that did not plainly pass (API text sanitized), each with why it
+/// failed when `why` knows (by the id of the result that says why).
+pub fn ended_lines<'a>(
+    session: &CheckSessionsV2CompletionResponse,
+    why: impl Fn(Uuid) -> Option<&'a Why>,
+    full_log: bool,
+) -> String {
     let view = CheckSessionView::from(session.clone());
     let (symbol, style) = mark(view.verdict, true);
     let dim = Style::new().dim();
@@ -508,9 +655,20 @@ pub fn ended_lines(session: &CheckSessionsV2CompletionResponse) -> String {
         (&a.run_location, a.final_result.check_result_id)
             .cmp(&(&b.run_location, b.final_result.check_result_id))
     });
+    let explained = explained_outcomes(session);
     for outcome in outcomes.iter().filter(|o| o.verdict != Verdict::Passed) {
         line.push('\n');
         line.push_str(&result_line(&outcome.final_result, outcome.verdict));
+        let id = explained
+            .iter()
+            .find(|(o, _)| o.final_result.check_result_id == outcome.final_result.check_result_id)
+            .map(|(_, id)| *id);
+        if let Some(why) = id.and_then(&why) {
+            for text in crate::why::lines(why, full_log) {
+                line.push_str("\n        ");
+                line.push_str(&text);
+            }
+        }
     }
     line
 }
@@ -630,6 +788,7 @@ mod tests {
         let (server, client, ids) = sessions(&[&["slow"], &["production", "api"]]).await;
         assert_eq!(ids.len(), 3);
         let printer = Printer::new(false);
+        let mut explainer = Explainer::for_check_sessions(client.clone(), chrono::Utc::now());
         let (tx, mut signals) = pressed(0);
         let started = tokio::time::Instant::now();
         let press = async {
@@ -638,7 +797,8 @@ mod tests {
                 let mut ended = 0;
                 for id in &ids {
                     let session = client.get_check_session_v2(*id).await.expect("retrieve");
-                    ended += usize::from(checkly::SessionVerdict::verdict(&session) != Verdict::Running);
+                    ended +=
+                        usize::from(checkly::SessionVerdict::verdict(&session) != Verdict::Running);
                 }
                 if ended >= 2 {
                     break;
@@ -653,7 +813,8 @@ mod tests {
                 &printer,
                 &ids,
                 options(Duration::from_secs(60)),
-                &mut signals
+                &mut signals,
+                &mut explainer
             ),
             press
         );
@@ -687,6 +848,7 @@ mod tests {
         let (server, client, ids) = sessions(&[&["slow"], &["staging", "api"]]).await;
         assert_eq!(ids.len(), 3);
         let printer = Printer::new(false);
+        let mut explainer = Explainer::for_check_sessions(client.clone(), chrono::Utc::now());
         let (_tx, mut signals) = pressed(1);
         // The press was read while triggering.
         assert_eq!(signals.next().await, SignalAction::Cancel);
@@ -696,6 +858,7 @@ mod tests {
             &ids,
             options(Duration::from_secs(60)),
             &mut signals,
+            &mut explainer,
         )
         .await
         .expect("waiting succeeds");
@@ -719,6 +882,7 @@ mod tests {
     async fn a_second_ctrl_c_stops_at_once() {
         let (_server, client, ids) = sessions(&[&["slow"]]).await;
         let printer = Printer::new(false);
+        let mut explainer = Explainer::for_check_sessions(client.clone(), chrono::Utc::now());
         let (_tx, mut signals) = pressed(2);
         let started = tokio::time::Instant::now();
         let err = wait_all(
@@ -727,6 +891,7 @@ mod tests {
             &ids,
             options(Duration::from_secs(60)),
             &mut signals,
+            &mut explainer,
         )
         .await
         .expect_err("the second Ctrl+C stops waiting");
@@ -742,6 +907,7 @@ mod tests {
     async fn timed_out_sessions_are_reported_and_the_others_waited_for() {
         let (_server, client, ids) = sessions(&[&["slow"], &["production", "api"]]).await;
         let printer = Printer::new(false);
+        let mut explainer = Explainer::for_check_sessions(client.clone(), chrono::Utc::now());
         let mut signals = Signals::none();
         let ended = wait_all(
             &client,
@@ -749,6 +915,7 @@ mod tests {
             &ids,
             options(Duration::from_secs(8)),
             &mut signals,
+            &mut explainer,
         )
         .await
         .expect("waiting succeeds");
@@ -799,7 +966,7 @@ mod tests {
                 "timeElapsed": 2000.0
             }))
             .expect("a valid completion");
-        let lines = ended_lines(&session);
+        let lines = ended_lines(&session, |_| None, false);
         assert_eq!(
             lines,
             "✖ Evil\\n::error::injected FAILED 2.0s (us-east-1,eu-central-1) https://app.checklyhq.com/s/1\n    \

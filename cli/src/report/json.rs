@@ -170,7 +170,8 @@ pub struct JsonArtifact {
     pub error: Option<String>,
 }
 
-fn failure(why: &Why, full_log: bool) -> JsonFailure {
+/// The JSON of why a result failed (the job log's tail, or all of it with `full_log`).
+pub fn failure(why: &Why, full_log: bool) -> JsonFailure {
     let log = if full_log {
         &why.failure.log[..]
     } else {

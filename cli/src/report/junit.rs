@@ -15,8 +15,8 @@
 
 use std::time::Duration;
 
-use checkly::Verdict;
-use checkly::types::TestSessionResult;
+use checkly::types::{CheckSessionsV2CompletionResponse, TestSessionResult};
+use checkly::{CheckResult as _, Verdict};
 use quick_junit::{
     NonSuccessKind, Property, Report as JunitReport, TestCase, TestCaseStatus, TestRerun, TestSuite,
 };
@@ -138,11 +138,7 @@ fn row_case(row: &ResultRow, full_log: bool) -> TestCase {
                 None => format!("{name} failed{attempts}: {link}"),
             });
             status.set_type(sanitize(row.check_type.as_str()).as_ref());
-            let mut description: Vec<String> = row
-                .why
-                .as_ref()
-                .map(|why| why_text(why))
-                .unwrap_or_default();
+            let mut description: Vec<String> = row.why.as_ref().map(why_text).unwrap_or_default();
             description.push(format!("Result: {link}"));
             status.set_description(description.join("\n"));
             status
@@ -252,4 +248,114 @@ fn case_name(name: &str, location: &str) -> String {
 
 fn classname(check_type: &str) -> String {
     format!("checkly.{}", sanitize(check_type).to_lowercase())
+}
+
+/// The JUnit report of waited-for check sessions: one test suite per
+/// session (named after its check), one test case per location (its FINAL
+/// result: `<failure>` saying why, `<flakyFailure>` for a pass on a retry,
+/// `<skipped>` when cancelled), and for each session whose wait failed, a
+/// suite with one `<error>` case. `why` gives the explanation of a result
+/// by the id of the result that says why.
+pub fn check_sessions<'a>(
+    sessions: &[&CheckSessionsV2CompletionResponse],
+    failed_waits: &[(uuid::Uuid, String)],
+    why: impl Fn(uuid::Uuid) -> Option<&'a Why>,
+    full_log: bool,
+) -> anyhow::Result<String> {
+    let mut junit = JunitReport::new("checkly check sessions");
+    for session in sessions {
+        let name = session
+            .name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| session.check_id.to_string());
+        let mut suite = TestSuite::new(sanitize(&name).into_owned());
+        suite.set_timestamp(session.started_at);
+        suite.add_property(Property::new(
+            "checkSessionId",
+            session.check_session_id.to_string(),
+        ));
+        suite.add_property(Property::new(
+            "checkSessionLink",
+            sanitize(&session.check_session_link).as_ref(),
+        ));
+        suite.add_property(Property::new(
+            "status",
+            sanitize(&session.status.to_string()).as_ref(),
+        ));
+        for outcome in checkly::verdict::checks(&session.results) {
+            let result = &outcome.final_result;
+            let explained = match outcome.verdict {
+                Verdict::Flaky => outcome
+                    .attempts
+                    .iter()
+                    .filter(|a| !a.verdict().passed())
+                    .max_by_key(|a| a.stopped_at.or(a.started_at))
+                    .map(|a| a.check_result_id),
+                _ => Some(result.check_result_id),
+            };
+            let detail = explained.and_then(&why);
+            let headline = detail.and_then(|w| w.headline().or_else(|| w.unavailable.clone()));
+            let link = sanitize(&result.check_result_link);
+            let status = match outcome.verdict {
+                Verdict::Failed => {
+                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    status.set_message(match &headline {
+                        Some(h) => format!("{} failed: {}", sanitize(&name), sanitize(h)),
+                        None => format!("{} failed: {link}", sanitize(&name)),
+                    });
+                    status.set_type(sanitize(&result.check_type.to_string()).as_ref());
+                    let mut text = detail.map(why_text).unwrap_or_default();
+                    text.push(format!("Result: {link}"));
+                    status.set_description(text.join("\n"));
+                    status
+                }
+                Verdict::Cancelled => {
+                    let mut status = TestCaseStatus::skipped();
+                    status.set_message(format!("cancelled: {link}"));
+                    status
+                }
+                _ => {
+                    let mut status = TestCaseStatus::success();
+                    if outcome.verdict == Verdict::Flaky {
+                        let mut rerun = TestRerun::new(NonSuccessKind::Failure);
+                        rerun.set_message(match &headline {
+                            Some(h) => format!("failed before passing on a retry: {}", sanitize(h)),
+                            None => "failed before passing on a retry".to_string(),
+                        });
+                        if let Some(w) = detail {
+                            rerun.set_system_out(why::lines(w, full_log).join("\n"));
+                        }
+                        status.add_rerun(rerun);
+                    }
+                    status
+                }
+            };
+            let mut case = TestCase::new(case_name(&name, &result.run_location), status);
+            case.set_classname(classname(&result.check_type.to_string()));
+            if let Some(w) = detail.filter(|_| outcome.verdict != Verdict::Flaky) {
+                let out = system_out(w, full_log);
+                if !out.is_empty() {
+                    case.set_system_out(out);
+                }
+            }
+            case.add_property(Property::new("link", link.as_ref()));
+            suite.add_test_case(case);
+        }
+        junit.add_test_suite(suite);
+    }
+    for (id, message) in failed_waits {
+        let mut suite = TestSuite::new(format!("check session {id}"));
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+        status.set_message(sanitize(message).into_owned());
+        let mut case = TestCase::new("check session", status);
+        case.set_classname("checkly.session");
+        suite.add_test_case(case);
+        junit.add_test_suite(suite);
+    }
+    let mut xml = junit.to_string()?;
+    if !xml.ends_with('\n') {
+        xml.push('\n');
+    }
+    Ok(xml)
 }

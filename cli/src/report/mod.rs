@@ -10,7 +10,7 @@ mod dot;
 pub mod format;
 mod github;
 pub mod json;
-mod junit;
+pub mod junit;
 mod list;
 pub mod table;
 
