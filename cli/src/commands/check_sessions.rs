@@ -8,7 +8,11 @@
 //! for all of them. Each session is reported on stderr *as it ends*: one line
 //! (verdict mark, name, status, duration, locations, link), and under it one
 //! line per result that did not plainly pass (failed, degraded, cancelled or
-//! flaky: location, verdict, duration, `checkResultLink`). A session whose
+//! flaky: location, verdict, duration, `checkResultLink`), each followed by
+//! why it failed: the check result's detail (`get_check_result`, read by
+//! [`checkly::Failure::of_check_result`]) and error groups, through
+//! [`crate::why`], as `trigger` shows them (a flaky one by its failed
+//! attempt). A session whose
 //! wait failed (an error, or the timeout) is reported with its error as it
 //! comes, and the others are still waited for. Then the final table (or
 //! `-o json`) goes to stdout, in the order the sessions were given.
@@ -17,7 +21,11 @@
 //! the sessions as triggered (without `--wait`) or as finished, a session
 //! whose wait failed being shown as triggered; for `wait`, the sessions that
 //! ended. `"errors"` (left out when empty) lists the sessions whose wait
-//! failed (`checkSessionId`, `message`, `timedOut`).
+//! failed (`checkSessionId`, `message`, `timedOut`), and `"failures"` (left
+//! out when empty) why each failed, degraded or flaky result failed
+//! (`checkSessionId`, `checkId`, `checkResultId`, `runLocation`, `verdict`,
+//! and `failure` as in the test-session JSON report). `--junit-file` writes a
+//! JUnit report: one suite per session, one case per location.
 //!
 //! The exit code is 0 only when every session passed by
 //! [`checkly::Verdict::passed`] (passed, degraded or a flaky pass) and no
