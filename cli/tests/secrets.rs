@@ -280,6 +280,15 @@ fn every_reporter_keeps_the_secrets() {
             "--junit-file",
             "{out}/all/junit.xml",
         ],
+        // The JSON file, and the failed checks' artifacts downloaded.
+        &[
+            "-r",
+            "list",
+            "--json-file",
+            "{out}/report.json",
+            "--artifacts-dir",
+            "{out}/artifacts",
+        ],
     ];
     for reporter in reporters {
         mock.server.clear_received();
@@ -311,6 +320,15 @@ fn every_reporter_keeps_the_secrets() {
                 .unwrap_or_else(|| panic!("{reporter:?}: no JUnit file: {:?}", run.files));
             assert!(junit.1.contains("<testsuite"), "{}", junit.1);
             assert!(junit.1.contains("Staging search API"), "{}", junit.1);
+        }
+        if reporter.contains(&"--artifacts-dir") {
+            let written = |suffix: &str| run.files.iter().any(|(p, _)| p.ends_with(suffix));
+            assert!(written("report.json"), "{:?}", run.files);
+            assert!(
+                written("Staging-search-API-eu-central-1/job.log"),
+                "{:?}",
+                run.files
+            );
         }
         if reporter != &["-r", "junit", "--junit-file", "{out}/junit.xml"] {
             assert!(!run.stdout().is_empty(), "{reporter:?}: empty report");

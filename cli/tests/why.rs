@@ -262,6 +262,12 @@ fn artifacts_of_failed_checks_are_downloaded_and_attached() {
         err.contains("3 artifacts of failed checks written to"),
         "{err}"
     );
+    // Each listed, with its type and size.
+    let listed = format!(
+        "Artifact: screenshot {}",
+        folder.join("screenshot.png").display()
+    );
+    assert!(err.contains(&listed), "{err}");
     // JUnit points at each with the line CI viewers read.
     let xml = read(&junit);
     for name in &names {

@@ -383,12 +383,16 @@ async fn trigger_and_follow(
     if let Some(mut explainer) = explainer {
         explainer.explain_all(&mut report.rows).await;
         if let Some(dir) = &args.artifacts_dir {
-            let count: usize = report
+            let artifacts: Vec<&crate::why::Artifact> = report
                 .rows
                 .iter()
                 .filter_map(|r| r.why.as_ref())
-                .map(|w| w.artifacts.iter().filter(|a| a.outcome.is_ok()).count())
-                .sum();
+                .flat_map(|w| &w.artifacts)
+                .collect();
+            for artifact in &artifacts {
+                printer.info(&format!("  {}", crate::why::artifact_line(artifact)));
+            }
+            let count = artifacts.iter().filter(|a| a.outcome.is_ok()).count();
             printer.info(&format!(
                 "{count} artifact{} of failed checks written to {}",
                 if count == 1 { "" } else { "s" },
