@@ -345,6 +345,22 @@ impl<R: CheckResult> CheckOutcome<R> {
         }
     }
 
+    /// The last attempt that did not pass, if any (as sent: the latest last).
+    pub fn last_failed_attempt(&self) -> Option<&R> {
+        self.attempts.iter().rev().find(|a| !a.verdict().passed())
+    }
+
+    /// The result that says why the check did not plainly pass: the FINAL
+    /// result of a failed or degraded check, the last failed attempt of a
+    /// flaky one; `None` for a plain pass or a cancelled check.
+    pub fn explaining_result(&self) -> Option<&R> {
+        match self.verdict {
+            Verdict::Failed | Verdict::Degraded => Some(&self.final_result),
+            Verdict::Flaky => self.last_failed_attempt(),
+            _ => None,
+        }
+    }
+
     /// How many tries the check took: its attempts plus the FINAL one.
     pub fn attempt_count(&self) -> u32 {
         u32::try_from(self.attempts.len())
@@ -518,6 +534,25 @@ mod tests {
         // Failing after retries is a failure, not flakiness.
         let results = [result("r", Failed, "ATTEMPT"), fin("r", Failed)];
         assert_eq!(checks(&results)[0].verdict, Verdict::Failed);
+    }
+
+    #[test]
+    fn the_result_that_says_why() {
+        let first = result("r", Failed, "ATTEMPT");
+        let second = result("r", Failed, "ATTEMPT");
+        let results = [first, second.clone(), fin("r", Passed), fin("ok", Passed)];
+        let outcomes = checks(&results);
+        // Flaky: its last failed attempt.
+        let flaky = &outcomes[0];
+        assert_eq!(flaky.last_failed_attempt(), Some(&second));
+        assert_eq!(flaky.explaining_result(), Some(&second));
+        // A plain pass: nothing to explain.
+        assert_eq!(outcomes[1].explaining_result(), None);
+        assert_eq!(outcomes[1].last_failed_attempt(), None);
+        // Failed: the FINAL result.
+        let failed = fin("f", Failed);
+        let outcomes = checks(std::slice::from_ref(&failed));
+        assert_eq!(outcomes[0].explaining_result(), Some(&failed));
     }
 
     #[test]

@@ -182,10 +182,7 @@ impl ResultRow {
         let mut row = Self::new(&check.final_result, check.attempt_count());
         row.flaky = check.verdict == Verdict::Flaky;
         row.failed_attempt = check
-            .attempts
-            .iter()
-            .filter(|a| !a.verdict().passed())
-            .max_by_key(|a| a.stopped_at.or(a.started_at))
+            .last_failed_attempt()
             .map(|a| a.test_session_result_id);
         row
     }

@@ -52,7 +52,7 @@ use checkly::types::{
     CheckSessionsV2CheckResult, CheckSessionsV2CompletionResponse, CheckSessionsV2TriggerRequest,
     CheckSessionsV2TriggerRequestTarget,
 };
-use checkly::{CheckOutcome, CheckResult as _, Client, Verdict};
+use checkly::{CheckOutcome, Client, Verdict};
 use console::Style;
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
@@ -166,16 +166,7 @@ fn explained_outcomes(
     outcomes
         .into_iter()
         .filter_map(|o| {
-            let id = match o.verdict {
-                Verdict::Failed | Verdict::Degraded => Some(o.final_result.check_result_id),
-                Verdict::Flaky => o
-                    .attempts
-                    .iter()
-                    .filter(|a| !a.verdict().passed())
-                    .max_by_key(|a| a.stopped_at.or(a.started_at))
-                    .map(|a| a.check_result_id),
-                _ => None,
-            }?;
+            let id = o.explaining_result()?.check_result_id;
             Some((o, id))
         })
         .collect()

@@ -15,8 +15,8 @@
 
 use std::time::Duration;
 
+use checkly::Verdict;
 use checkly::types::{CheckSessionsV2CompletionResponse, TestSessionResult};
-use checkly::{CheckResult as _, Verdict};
 use quick_junit::{
     NonSuccessKind, Property, Report as JunitReport, TestCase, TestCaseStatus, TestRerun, TestSuite,
 };
@@ -285,16 +285,9 @@ pub fn check_sessions<'a>(
         ));
         for outcome in checkly::verdict::checks(&session.results) {
             let result = &outcome.final_result;
-            let explained = match outcome.verdict {
-                Verdict::Flaky => outcome
-                    .attempts
-                    .iter()
-                    .filter(|a| !a.verdict().passed())
-                    .max_by_key(|a| a.stopped_at.or(a.started_at))
-                    .map(|a| a.check_result_id),
-                _ => Some(result.check_result_id),
-            };
-            let detail = explained.and_then(&why);
+            let detail = outcome
+                .explaining_result()
+                .and_then(|r| why(r.check_result_id));
             let headline = detail.and_then(|w| w.headline().or_else(|| w.unavailable.clone()));
             let link = sanitize(&result.check_result_link);
             let status = match outcome.verdict {
