@@ -36,7 +36,7 @@ fn page() -> String {
     let entries: Vec<Value> = (0..100)
         .map(|i| {
             json!({
-                "id": format!("session-{i}"),
+                "id": format!("3c90c3cc-0d44-4b50-8888-{i:012}"),
                 "accountId": "11111111-1111-4111-8111-111111111111",
                 "name": format!("Deploy {i}"),
                 "provider": "GITHUB",
@@ -102,7 +102,13 @@ fn main() {
     let encode = measure(11, 200, || {
         black_box(serde_json::to_vec(black_box(&request)).expect("encodes"));
     });
-    check("validate a trigger", "validate_trigger", validate, encode, 25.0);
+    check(
+        "validate a trigger",
+        "validate_trigger",
+        validate,
+        encode,
+        25.0,
+    );
 
     if !missed.is_empty() {
         eprintln!("missed targets: {missed:?}");

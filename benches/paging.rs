@@ -119,7 +119,10 @@ fn main() {
     println!("BENCH paging.peak_growth.baseline={base_growth:.3} x");
     for (ok, what) in [
         (time_ratio <= 1.10, "ours <= 1.10x the baseline's time"),
-        (growth <= 1.5, "ours' peak memory grows <= 1.5x from 1k to 10k"),
+        (
+            growth <= 1.5,
+            "ours' peak memory grows <= 1.5x from 1k to 10k",
+        ),
     ] {
         println!("  [{}] {what}", if ok { "ok" } else { "MISSED" });
         failures += usize::from(!ok);

@@ -410,7 +410,10 @@ mod tests {
         let name_at = lines[0].find("NAME").unwrap();
         assert_eq!(lines[1].find("Deploy"), Some(name_at), "{first}");
         assert_eq!(lines[3].find("Deploy"), Some(name_at), "{later}");
-        assert!(lines[1].contains("1m 05s") && lines[1].contains("\\n"), "{first}");
+        assert!(
+            lines[1].contains("1m 05s") && lines[1].contains("\\n"),
+            "{first}"
+        );
         assert!(table_rows(&[], true).is_empty());
     }
 }

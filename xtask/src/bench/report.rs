@@ -125,15 +125,30 @@ impl Machine {
             .unwrap_or_else(unknown);
         let cpu_model = read("/proc/cpuinfo")
             .lines()
-            .find_map(|l| Some(l.strip_prefix("model name")?.split_once(':')?.1.trim().to_string()))
+            .find_map(|l| {
+                Some(
+                    l.strip_prefix("model name")?
+                        .split_once(':')?
+                        .1
+                        .trim()
+                        .to_string(),
+                )
+            })
             .unwrap_or_else(unknown);
         let os = read("/etc/os-release")
             .lines()
-            .find_map(|l| Some(l.strip_prefix("PRETTY_NAME=")?.trim_matches('"').to_string()))
+            .find_map(|l| {
+                Some(
+                    l.strip_prefix("PRETTY_NAME=")?
+                        .trim_matches('"')
+                        .to_string(),
+                )
+            })
             .unwrap_or_else(|| std::env::consts::OS.to_string());
         let kernel = read("/proc/sys/kernel/osrelease").trim().to_string();
         Machine {
-            date: command_line("date", &["-u", "+%Y-%m-%d %H:%M UTC"], root).unwrap_or_else(unknown),
+            date: command_line("date", &["-u", "+%Y-%m-%d %H:%M UTC"], root)
+                .unwrap_or_else(unknown),
             cpus: std::thread::available_parallelism()
                 .map_or_else(|_| unknown(), |n| n.to_string()),
             cpu_model,
@@ -160,7 +175,11 @@ fn target(stats: &Stats) -> (String, &'static str) {
     match stats.target {
         Some(target) => (
             target.to_string(),
-            if target.met(stats.median) { "yes" } else { "**no**" },
+            if target.met(stats.median) {
+                "yes"
+            } else {
+                "**no**"
+            },
         ),
         None => (String::new(), ""),
     }
@@ -220,9 +239,14 @@ pub fn markdown(outcome: &Outcome, options: &Options, machine: &Machine) -> Stri
         rustc = machine.rustc,
     );
     if !outcome.builds.is_empty() {
-        out.push_str("- build steps of this run (incremental: 0 crates compiled when up to date):\n");
+        out.push_str(
+            "- build steps of this run (incremental: 0 crates compiled when up to date):\n",
+        );
         for (what, seconds, compiled) in &outcome.builds {
-            let _ = writeln!(out, "  - {what}: {seconds:.0} s, {compiled} crates compiled");
+            let _ = writeln!(
+                out,
+                "  - {what}: {seconds:.0} s, {compiled} crates compiled"
+            );
         }
     }
     for line in &outcome.skipped {
@@ -237,8 +261,10 @@ pub fn markdown(outcome: &Outcome, options: &Options, machine: &Machine) -> Stri
     }
     let stats = outcome.figures.stats();
     for (prefix, title, method) in SECTIONS {
-        let rows: Vec<&(String, Stats)> =
-            stats.iter().filter(|(n, _)| n.starts_with(prefix)).collect();
+        let rows: Vec<&(String, Stats)> = stats
+            .iter()
+            .filter(|(n, _)| n.starts_with(prefix))
+            .collect();
         let _ = write!(out, "\n## {title}\n\n{method}\n\n");
         if rows.is_empty() {
             out.push_str("Not run this time.\n");
