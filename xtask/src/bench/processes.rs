@@ -139,13 +139,13 @@ impl Env {
             if env.list_all {
                 env.small = Some(Mock::start(&mock, 1_000)?);
             }
-            if env.list_all {
-                if let Err(e) = env.check_list_all() {
-                    outcome
-                        .skipped
-                        .push(format!("skipped: list-all: its output is wrong: {e:#}"));
-                    env.list_all = false;
-                }
+            if env.list_all
+                && let Err(e) = env.check_list_all()
+            {
+                outcome
+                    .skipped
+                    .push(format!("skipped: list-all: its output is wrong: {e:#}"));
+                env.list_all = false;
             }
         }
         if env.compare {
