@@ -5,7 +5,8 @@
 //! - validating a trigger request against the spec costs at most 25× encoding
 //!   it to JSON (the validator walks the spec for every request).
 //!
-//! Run with `cargo bench --bench codec`. Exits non-zero when a target is missed.
+//! Run with `cargo bench --bench codec`. Also prints `BENCH name=value unit`
+//! lines for `cargo xtask bench`. Exits non-zero when a target is missed.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -35,7 +36,7 @@ fn page() -> String {
     let entries: Vec<Value> = (0..100)
         .map(|i| {
             json!({
-                "id": format!("session-{i}"),
+                "id": format!("3c90c3cc-0d44-4b50-8888-{i:012}"),
                 "accountId": "11111111-1111-4111-8111-111111111111",
                 "name": format!("Deploy {i}"),
                 "provider": "GITHUB",
@@ -73,9 +74,11 @@ fn request() -> TriggerTestSessionRequest {
 
 fn main() {
     let mut missed = Vec::new();
-    let mut check = |name: &str, subject: Duration, baseline: Duration, target: f64| {
+    let mut check = |name: &str, key: &str, subject: Duration, baseline: Duration, target: f64| {
         let ratio = subject.as_secs_f64() / baseline.as_secs_f64();
         println!("{name}: {ratio:.2}× the baseline (target ≤ {target}×)");
+        // For `cargo xtask bench`.
+        println!("BENCH codec.{key}.ratio={ratio:.4} x target<={target}");
         if ratio > target {
             missed.push(name.to_string());
         }
@@ -90,7 +93,7 @@ fn main() {
     let untyped = measure(11, 200, || {
         black_box(serde_json::from_str::<Value>(black_box(&text)).expect("decodes"));
     });
-    check("decode a list page", typed, untyped, 3.0);
+    check("decode a list page", "decode_page", typed, untyped, 3.0);
 
     let request = request();
     let validate = measure(11, 200, || {
@@ -99,7 +102,13 @@ fn main() {
     let encode = measure(11, 200, || {
         black_box(serde_json::to_vec(black_box(&request)).expect("encodes"));
     });
-    check("validate a trigger", validate, encode, 25.0);
+    check(
+        "validate a trigger",
+        "validate_trigger",
+        validate,
+        encode,
+        25.0,
+    );
 
     if !missed.is_empty() {
         eprintln!("missed targets: {missed:?}");

@@ -16,8 +16,9 @@
 //! - each result is shown at most [`MAX_RETRIEVE_INTERVAL`] + 1 s after it
 //!   finished.
 //!
-//! Run with `cargo bench --bench follow_budget` (about 90 s). Exits non-zero
-//! when a target is missed.
+//! Run with `cargo bench --bench follow_budget` (about 90 s). Also prints
+//! `BENCH name=value unit` lines for `cargo xtask bench`. Exits non-zero when
+//! a target is missed.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -200,6 +201,15 @@ async fn run() -> usize {
     println!("  ratio ours/baseline: {:.2}", ours_rate / baseline_rate);
     println!("  end noticed after: {end_latency} ms");
     println!("  slowest result shown after: {result_latency} ms");
+    // For `cargo xtask bench`.
+    println!("BENCH follow.ours={ours_rate:.2} req/min target<=10");
+    println!("BENCH follow.baseline={baseline_rate:.2} req/min");
+    println!(
+        "BENCH follow.rate_ratio={:.4} x target<=0.2",
+        ours_rate / baseline_rate
+    );
+    println!("BENCH follow.end_latency={end_latency} ms target<=500");
+    println!("BENCH follow.result_latency={result_latency} ms target<={max_result_ms}");
     let checks = [
         (ours_rate <= 10.0, "ours <= 10 requests/min"),
         (ours_rate <= baseline_rate / 5.0, "ours <= baseline / 5"),

@@ -1,5 +1,6 @@
 //! The library behind `cargo xtask`; see `main.rs` for the tasks.
 
+pub mod bench;
 pub mod spec;
 
 /// The library's client generation (`build/codegen`, run by its build

@@ -28,6 +28,10 @@
 //!   targets, the total cases and the wall time. Plain `cargo test` runs the
 //!   same targets at 256 cases each. A failure prints the minimal input:
 //!   make it a unit test next to the fix.
+//! - `bench [--runs N] [--only NAME,...] [--no-write]`: builds in release
+//!   what it measures, runs every benchmark N times (default 5), prints each
+//!   figure's median and min–max and rewrites `BENCHMARKS.md`; see
+//!   `xtask::bench`. Slow (about 15 minutes at 5 runs): not part of CI.
 //!
 //! The rules (normalization, the report's marks, docs.yaml's shape) are
 //! documented in `xtask::spec::{normalize, report, docs}`.
@@ -36,7 +40,7 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::{Context, Result, bail};
-use xtask::spec;
+use xtask::{bench, spec};
 
 const USAGE: &str = "\
 usage:
@@ -45,10 +49,12 @@ usage:
                         [--operations PATH] [--docs PATH]
   cargo xtask spec check [--spec PATH] [--operations PATH] [--docs PATH]
   cargo xtask fuzz [--cases N] [--dev]
+  cargo xtask bench [--runs N] [--only NAME,...] [--no-write]
 
 spec trim --from takes a local JSON or YAML file (URLs are not supported).
 Defaults: --out and --base openapi/checkly.yaml, --operations openapi/operations.txt,
---docs openapi/docs.yaml (relative to the workspace root).";
+--docs openapi/docs.yaml (relative to the workspace root).
+bench --only takes codec, overhead, paging, follow_budget, binary, list-all, compare.";
 
 fn main() -> ExitCode {
     match run() {
@@ -73,6 +79,13 @@ fn run() -> Result<ExitCode> {
             _ => usage_error("spec needs a subcommand: trim or check"),
         },
         Some("fuzz") => fuzz(&args[1..]),
+        Some("bench") => match bench::Options::parse(&args[1..]) {
+            Ok(options) => {
+                bench::run(&spec::workspace_root(), &options)?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => usage_error(&e.to_string()),
+        },
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

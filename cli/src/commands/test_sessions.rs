@@ -2,8 +2,8 @@
 
 use anyhow::Context;
 use checkly::Client;
-use checkly::types::{ListTestSessionsResponse, TestSessionProvider, TestSessionStatus};
-use futures::TryStreamExt;
+use checkly::types::{TestSessionListEntry, TestSessionProvider, TestSessionStatus};
+use futures::StreamExt;
 
 use crate::cli::{
     CancelArgs, GetArgs, GlobalArgs, ListArgs, OutputFormat, ProviderArg, StatusArg,
@@ -13,7 +13,7 @@ use crate::error::Exit;
 use crate::follow::{FollowOptions, Followed, Follower, Signals};
 use crate::print::{self, Printer, sanitize};
 use crate::report::{Outcome, table};
-use crate::session::SessionView;
+use crate::session::{SessionView, human_duration};
 use crate::why::Explainer;
 use uuid::Uuid;
 
@@ -81,24 +81,14 @@ async fn list(client: &Client, args: &ListArgs, printer: &Printer) -> anyhow::Re
     if let Some(cursor) = &args.next_id {
         request = request.next_id(cursor.as_str());
     }
-    let page = if args.all {
-        let entries: Vec<_> = request
-            .into_paginator()
-            .items()
-            .try_collect()
-            .await
-            .context("could not list test sessions")?;
-        ListTestSessionsResponse {
-            length: entries.len() as u64,
-            entries,
-            next_id: None,
-        }
-    } else {
-        request
-            .send()
-            .await
-            .context("could not list test sessions")?
-    };
+    if args.all {
+        list_all(request, args.output, printer).await?;
+        return Ok(Exit::Success);
+    }
+    let page = request
+        .send()
+        .await
+        .context("could not list test sessions")?;
     match args.output {
         OutputFormat::Json => printer.out_json(&page)?,
         OutputFormat::Table => {
@@ -111,6 +101,128 @@ async fn list(client: &Client, args: &ListArgs, printer: &Printer) -> anyhow::Re
         }
     }
     Ok(Exit::Success)
+}
+
+/// `test-sessions list --all`, streamed: each page is printed as soon as it
+/// arrives and then dropped, so the CLI holds one page (at most 100
+/// sessions) whatever the total.
+///
+/// - `-o json` prints the document `pretty_json` would print for the whole
+///   list (`{"entries": [...], "length": N}`, no `nextId`), byte for byte:
+///   the entries are written one page at a time, `length` after them.
+/// - `-o table` cannot align on rows it has not seen, so it uses fixed column
+///   widths ([`ALL_WIDTHS`]: a UUID, the longest status, a timestamp, a
+///   duration, 24 characters of branch) instead of the widths of the rows;
+///   a longer cell pushes the rest of its own row only.
+///
+/// An error after the first page leaves the pages printed so far on stdout
+/// (the JSON then unfinished) and exits non-zero, as any failed request does.
+async fn list_all(
+    request: checkly::ListTestSessions,
+    output: OutputFormat,
+    printer: &Printer,
+) -> anyhow::Result<()> {
+    let mut pages = request.into_paginator().pages();
+    let mut count: u64 = 0;
+    while let Some(page) = pages.next().await {
+        let page = page.context("could not list test sessions")?;
+        let text = match output {
+            OutputFormat::Json => json_entries(&page.entries, count == 0)?,
+            OutputFormat::Table => table_rows(&page.entries, count == 0),
+        };
+        count += page.entries.len() as u64;
+        printer.out(&text);
+    }
+    printer.out(&match output {
+        OutputFormat::Json => json_end(count),
+        OutputFormat::Table if count == 0 => table::test_sessions(&[]),
+        OutputFormat::Table => String::new(),
+    });
+    Ok(())
+}
+
+/// The `--all` table's column widths, but the last (NAME, not padded).
+const ALL_WIDTHS: [usize; 5] = [36, 9, 19, 8, 24];
+
+/// `entries` as rows of the fixed-width `--all` table, under its header when
+/// `first` (and there are entries).
+fn table_rows(entries: &[TestSessionListEntry], first: bool) -> String {
+    let mut out = String::new();
+    let mut line = |cells: [&str; 6]| {
+        for (cell, width) in cells.iter().zip(ALL_WIDTHS) {
+            let cell = sanitize(cell);
+            out.push_str(&cell);
+            let pad = width.saturating_sub(cell.chars().count());
+            out.extend(std::iter::repeat_n(' ', pad + 2));
+        }
+        out.push_str(&sanitize(cells[5]));
+        let end = out.trim_end_matches(' ').len();
+        out.truncate(end);
+        out.push('\n');
+    };
+    if first && !entries.is_empty() {
+        line([
+            "ID",
+            "STATUS",
+            "STARTED (UTC)",
+            "DURATION",
+            "BRANCH",
+            "NAME",
+        ]);
+    }
+    for e in entries {
+        let status = e
+            .status
+            .as_ref()
+            .map_or_else(|| "-".to_string(), ToString::to_string);
+        let duration = e.stopped_at.map_or_else(
+            || "-".to_string(),
+            |stop| {
+                human_duration(u64::try_from((stop - e.started_at).num_milliseconds()).unwrap_or(0))
+            },
+        );
+        line([
+            &e.id.to_string(),
+            &status,
+            &e.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            &duration,
+            e.branch_name.as_deref().unwrap_or("-"),
+            &e.name,
+        ]);
+    }
+    out
+}
+
+/// `entries` as the next part of the `--all` JSON document: its opening
+/// before the first, else a comma.
+fn json_entries(entries: &[TestSessionListEntry], first: bool) -> anyhow::Result<String> {
+    let mut out = String::new();
+    for (i, entry) in entries.iter().enumerate() {
+        out.push_str(if first && i == 0 {
+            "{\n  \"entries\": [\n"
+        } else {
+            ",\n"
+        });
+        // Pretty JSON has no raw newline inside a string: indenting each line
+        // nests the entry two levels down, as `pretty_json` of the page would.
+        for (n, line) in serde_json::to_string_pretty(entry)?.lines().enumerate() {
+            if n > 0 {
+                out.push('\n');
+            }
+            out.push_str("    ");
+            out.push_str(line);
+        }
+    }
+    Ok(out)
+}
+
+/// The end of the `--all` JSON document after `count` entries.
+fn json_end(count: u64) -> String {
+    if count == 0 {
+        "{\n  \"entries\": [],\n  \"length\": 0\n}\n".to_string()
+    } else {
+        format!("\n  ],\n  \"length\": {count}\n}}\n")
+    }
 }
 
 async fn get(client: &Client, args: &GetArgs, printer: &mut Printer) -> anyhow::Result<Exit> {
@@ -226,4 +338,82 @@ async fn cancel(client: &Client, args: &CancelArgs, printer: &Printer) -> anyhow
         ));
     }
     Ok(Exit::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use checkly::types::ListTestSessionsResponse;
+    use serde_json::json;
+
+    use super::*;
+
+    fn entry(i: u32) -> TestSessionListEntry {
+        serde_json::from_value(json!({
+            "id": format!("3c90c3cc-0d44-4b50-8888-8dd2573605{i:02}"),
+            "accountId": "11111111-1111-4111-8111-111111111111",
+            "name": format!("Deploy \"{i}\"\nnext"),
+            "provider": "GITHUB",
+            "region": "eu-central-1",
+            "startedAt": "2026-11-23T10:00:00Z",
+            "created_at": "2026-11-23T10:00:00Z",
+            "stoppedAt": "2026-11-23T10:01:05Z",
+            "status": "PASSED",
+            "branchName": "main",
+            "invoker": {"name": "Octo Cat", "picture": null}
+        }))
+        .unwrap()
+    }
+
+    /// What `printer.out_json` printed for `--all` before it streamed.
+    fn collected(entries: &[TestSessionListEntry]) -> String {
+        print::pretty_json(&ListTestSessionsResponse {
+            length: entries.len() as u64,
+            entries: entries.to_vec(),
+            next_id: None,
+        })
+        .unwrap()
+    }
+
+    fn streamed(pages: &[&[TestSessionListEntry]]) -> String {
+        let mut out = String::new();
+        let mut count = 0;
+        for page in pages {
+            out.push_str(&json_entries(page, count == 0).unwrap());
+            count += page.len() as u64;
+        }
+        out + &json_end(count)
+    }
+
+    #[test]
+    fn streamed_json_is_the_collected_document() {
+        let all: Vec<_> = (0..5).map(entry).collect();
+        assert_eq!(streamed(&[]), collected(&[]));
+        assert_eq!(streamed(&[&[], &[]]), collected(&[]));
+        assert_eq!(streamed(&[&all[..1]]), collected(&all[..1]));
+        assert_eq!(
+            streamed(&[&all[..2], &[], &all[2..3], &all[3..]]),
+            collected(&all)
+        );
+    }
+
+    #[test]
+    fn the_all_table_has_fixed_columns() {
+        let mut long = entry(2);
+        long.branch_name = Some("a-branch-name-longer-than-the-column".into());
+        let first = table_rows(&[entry(1)], true);
+        let later = table_rows(&[long, entry(3)], false);
+        let lines: Vec<&str> = first.lines().chain(later.lines()).collect();
+        assert_eq!(lines.len(), 4, "{lines:?}");
+        assert!(lines[0].starts_with("ID  "), "{}", lines[0]);
+        let name_at = lines[0].find("NAME").unwrap();
+        assert_eq!(lines[1].find("Deploy"), Some(name_at), "{first}");
+        assert_eq!(lines[3].find("Deploy"), Some(name_at), "{later}");
+        assert!(
+            lines[1].contains("1m 05s") && lines[1].contains("\\n"),
+            "{first}"
+        );
+        assert!(table_rows(&[], true).is_empty());
+    }
 }
