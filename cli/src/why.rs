@@ -74,6 +74,16 @@ impl Why {
     pub fn headline(&self) -> Option<String> {
         self.failure.headline()
     }
+
+    /// The job log lines to show: the last [`LOG_TAIL`], or all of them
+    /// with `full_log` (`-v`).
+    pub fn shown_log(&self, full_log: bool) -> &[checkly::failure::LogLine] {
+        if full_log {
+            &self.failure.log
+        } else {
+            self.failure.log_tail(LOG_TAIL)
+        }
+    }
 }
 
 /// Whether a row gets explained: failed and degraded checks, and flaky ones
@@ -390,11 +400,7 @@ pub fn lines(why: &Why, full_log: bool) -> Vec<String> {
     for group in &why.error_groups {
         out.push(error_group_line(group));
     }
-    let log = if full_log {
-        &why.failure.log[..]
-    } else {
-        why.failure.log_tail(LOG_TAIL)
-    };
+    let log = why.shown_log(full_log);
     if !log.is_empty() {
         let skipped = why.failure.log.len() - log.len();
         if skipped > 0 {

@@ -172,11 +172,7 @@ pub struct JsonArtifact {
 
 /// The JSON of why a result failed (the job log's tail, or all of it with `full_log`).
 pub fn failure(why: &Why, full_log: bool) -> JsonFailure {
-    let log = if full_log {
-        &why.failure.log[..]
-    } else {
-        why.failure.log_tail(crate::why::LOG_TAIL)
-    };
+    let log = why.shown_log(full_log);
     JsonFailure {
         result_id: why.result_id,
         headline: why.headline(),

@@ -202,11 +202,7 @@ fn why_text(why: &Why) -> Vec<String> {
 /// then one `[[ATTACHMENT|path]]` line per downloaded artifact, the line CI
 /// JUnit viewers (Jenkins, GitLab) read.
 fn system_out(why: &Why, full_log: bool) -> String {
-    let log = if full_log {
-        &why.failure.log[..]
-    } else {
-        why.failure.log_tail(why::LOG_TAIL)
-    };
+    let log = why.shown_log(full_log);
     let mut lines: Vec<String> = log
         .iter()
         .map(|l| sanitize(&l.to_string()).into_owned())
