@@ -69,7 +69,7 @@ pub(crate) fn body(operation: Operation, body: &impl Serialize) -> Result<(), Va
     })?;
     let schema =
         &self::operation(operation)["requestBody"]["content"]["application/json"]["schema"];
-    first(check(resolve(schema), &value, "", false))
+    first(check(resolve(schema), &value, Path::Root(""), false))
 }
 
 /// Checks the query parameters of `operation`, given by their wire names.
@@ -87,58 +87,148 @@ pub(crate) fn query(
             continue;
         };
         if let Some(value) = params.get(name).filter(|v| !v.is_null()) {
-            errors.extend(check(resolve(&param["schema"]), value, name, false));
+            errors.extend(check(
+                resolve(&param["schema"]),
+                value,
+                Path::Root(name),
+                false,
+            ));
         }
     }
     first(errors)
 }
 
-fn first(errors: Vec<Violation>) -> Result<(), ValidationError> {
-    errors.into_iter().next().map_or(Ok(()), |v| Err(v.error))
+fn first(errors: Vec<Violation<'_>>) -> Result<(), ValidationError> {
+    errors
+        .into_iter()
+        .next()
+        .map_or(Ok(()), |v| Err(v.into_error()))
 }
 
-/// A broken rule; `structural` when the value has the wrong shape (missing
-/// required field, wrong type, enum), which rules an anyOf branch out.
-struct Violation {
-    error: ValidationError,
+/// Where a value sits in the request: a query parameter's name, or `""` for
+/// the body, then keys and indices. Rendered only when a rule is broken, so
+/// that a valid request allocates no field names.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root(&'a str),
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Root(name) => f.write_str(name),
+            Path::Key(Path::Root(""), key) => f.write_str(key),
+            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+/// A broken rule, worded only if it is the one reported: inside anyOf
+/// branches most violations are expected and thrown away.
+enum Rule<'a> {
+    NotNull,
+    OnlyNull,
+    Required,
+    OneOf(&'a [Value], &'a Value),
+    Type(&'a str, &'a Value),
+    AtLeast(&'a Value, &'a serde_json::Number),
+    AtMost(&'a Value, &'a serde_json::Number),
+    Count {
+        at_least: bool,
+        limit: u64,
+        count: u64,
+        how: Counted,
+    },
+}
+
+impl std::fmt::Display for Rule<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rule::NotNull => f.write_str("must not be null"),
+            Rule::OnlyNull => f.write_str("must be null"),
+            Rule::Required => f.write_str("is required"),
+            Rule::OneOf(allowed, got) => {
+                write!(
+                    f,
+                    "must be one of {} (got {got})",
+                    Value::from(allowed.to_vec())
+                )
+            }
+            Rule::Type(expected, got) => {
+                write!(f, "must be of type {expected} (got {})", kind(got))
+            }
+            Rule::AtLeast(min, got) => write!(f, "must be at least {min} (got {got})"),
+            Rule::AtMost(max, got) => write!(f, "must be at most {max} (got {got})"),
+            Rule::Count {
+                at_least,
+                limit,
+                count,
+                how: Counted { verb, unit, suffix },
+            } => {
+                let bound = if *at_least { "at least" } else { "at most" };
+                let plural = if *limit == 1 { "" } else { "s" };
+                write!(
+                    f,
+                    "must {verb} {bound} {limit} {unit}{plural}{suffix} (got {count})"
+                )
+            }
+        }
+    }
+}
+
+/// A broken rule at a field; `structural` when the value has the wrong shape
+/// (missing required field, wrong type, enum), which rules an anyOf branch out.
+struct Violation<'a> {
+    field: String,
+    rule: Rule<'a>,
     structural: bool,
 }
 
-fn err(field: &str, rule: String) -> Violation {
-    let field = if field.is_empty() {
-        "body".to_string()
-    } else {
-        field.to_string()
-    };
+impl Violation<'_> {
+    fn into_error(self) -> ValidationError {
+        let field = if self.field.is_empty() {
+            "body".to_string()
+        } else {
+            self.field
+        };
+        ValidationError {
+            field,
+            rule: self.rule.to_string(),
+        }
+    }
+}
+
+fn err<'a>(path: Path<'_>, rule: Rule<'a>) -> Violation<'a> {
     Violation {
-        error: ValidationError { field, rule },
+        field: path.to_string(),
+        rule,
         structural: false,
     }
 }
 
-fn shape(field: &str, rule: String) -> Violation {
+fn shape<'a>(path: Path<'_>, rule: Rule<'a>) -> Violation<'a> {
     Violation {
         structural: true,
-        ..err(field, rule)
+        ..err(path, rule)
     }
 }
 
-fn score(errors: &[Violation]) -> (usize, usize) {
+fn score(errors: &[Violation<'_>]) -> (usize, usize) {
     (errors.iter().filter(|v| v.structural).count(), errors.len())
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
 }
 
 /// Every violation of `schema` by `value`, at `path`. String enums are only
 /// checked inside anyOf/oneOf branches (`in_branch`), where they tell the
 /// branches apart; elsewhere they are open.
-fn check(schema: &Value, value: &Value, path: &str, in_branch: bool) -> Vec<Violation> {
+fn check<'a>(
+    schema: &'a Value,
+    value: &'a Value,
+    path: Path<'_>,
+    in_branch: bool,
+) -> Vec<Violation<'a>> {
     let schema = resolve(schema);
     if value.is_null() {
         let branches = schema["anyOf"].as_array().or(schema["oneOf"].as_array());
@@ -149,7 +239,7 @@ fn check(schema: &Value, value: &Value, path: &str, in_branch: bool) -> Vec<Viol
         return if nullable {
             Vec::new()
         } else {
-            vec![shape(path, "must not be null".into())]
+            vec![shape(path, Rule::NotNull)]
         };
     }
     for key in ["anyOf", "oneOf"] {
@@ -159,7 +249,7 @@ fn check(schema: &Value, value: &Value, path: &str, in_branch: bool) -> Vec<Viol
             for branch in branches {
                 // A branch that is only `nullable: true` stands for null alone.
                 let errors = if is_only_null(branch) {
-                    vec![shape(path, "must be null".into())]
+                    vec![shape(path, Rule::OnlyNull)]
                 } else {
                     check(branch, value, path, true)
                 };
@@ -183,15 +273,7 @@ fn check(schema: &Value, value: &Value, path: &str, in_branch: bool) -> Vec<Viol
         && (in_branch || !value.is_string())
         && !allowed.contains(value)
     {
-        {
-            errors.push(shape(
-                path,
-                format!(
-                    "must be one of {} (got {value})",
-                    Value::from(allowed.clone())
-                ),
-            ));
-        }
+        errors.push(shape(path, Rule::OneOf(allowed, value)));
     }
     match (schema["type"].as_str(), value) {
         (Some("string"), Value::String(s)) => {
@@ -206,17 +288,13 @@ fn check(schema: &Value, value: &Value, path: &str, in_branch: bool) -> Vec<Viol
         }
         (Some("number" | "integer"), Value::Number(n)) => {
             let x = n.as_f64().unwrap_or(f64::NAN);
-            if schema["minimum"].as_f64().is_some_and(|min| x < min) {
-                errors.push(err(
-                    path,
-                    format!("must be at least {} (got {n})", schema["minimum"]),
-                ));
+            let minimum = &schema["minimum"];
+            if minimum.as_f64().is_some_and(|min| x < min) {
+                errors.push(err(path, Rule::AtLeast(minimum, n)));
             }
-            if schema["maximum"].as_f64().is_some_and(|max| x > max) {
-                errors.push(err(
-                    path,
-                    format!("must be at most {} (got {n})", schema["maximum"]),
-                ));
+            let maximum = &schema["maximum"];
+            if maximum.as_f64().is_some_and(|max| x > max) {
+                errors.push(err(path, Rule::AtMost(maximum, n)));
             }
         }
         (Some("boolean"), Value::Bool(_)) | (None, _) => {}
@@ -233,7 +311,7 @@ fn check(schema: &Value, value: &Value, path: &str, in_branch: bool) -> Vec<Viol
                 errors.extend(check(
                     &schema["items"],
                     item,
-                    &format!("{path}[{i}]"),
+                    Path::Index(&path, i),
                     in_branch,
                 ));
             }
@@ -246,28 +324,26 @@ fn check(schema: &Value, value: &Value, path: &str, in_branch: bool) -> Vec<Viol
                 .filter_map(Value::as_str)
             {
                 if !fields.contains_key(name) {
-                    errors.push(shape(&join(path, name), "is required".into()));
+                    errors.push(shape(Path::Key(&path, name), Rule::Required));
                 }
             }
             if let Some(properties) = schema["properties"].as_object() {
                 for (name, value) in fields {
                     if let Some(property) = properties.get(name) {
-                        errors.extend(check(property, value, &join(path, name), in_branch));
+                        errors.extend(check(property, value, Path::Key(&path, name), in_branch));
                     }
                 }
             }
         }
         (Some(expected), other) => {
-            errors.push(shape(
-                path,
-                format!("must be of type {expected} (got {})", kind(other)),
-            ));
+            errors.push(shape(path, Rule::Type(expected, other)));
         }
     }
     errors
 }
 
 /// How a count is worded: the verb, the unit and what follows it.
+#[derive(Clone, Copy)]
 struct Counted {
     verb: &'static str,
     unit: &'static str,
@@ -286,35 +362,31 @@ const ARRAY: Counted = Counted {
 };
 
 /// The lower and upper limits named by `keys` on a count of characters or items.
-fn count_limits(
+fn count_limits<'a>(
     schema: &Value,
     keys: [&str; 2],
     count: u64,
     how: Counted,
-    path: &str,
-) -> Vec<Violation> {
-    let Counted { verb, unit, suffix } = how;
+    path: Path<'_>,
+) -> Vec<Violation<'a>> {
     let limit = |key: &str| schema[key].as_u64();
-    let units = |n: u64| {
-        if n == 1 {
-            unit.to_string()
-        } else {
-            format!("{unit}s")
-        }
-    };
     let mut errors = Vec::new();
     if let Some(min) = limit(keys[0]).filter(|&min| count < min) {
-        let rule = format!(
-            "must {verb} at least {min} {}{suffix} (got {count})",
-            units(min)
-        );
+        let rule = Rule::Count {
+            at_least: true,
+            limit: min,
+            count,
+            how,
+        };
         errors.push(err(path, rule));
     }
     if let Some(max) = limit(keys[1]).filter(|&max| count > max) {
-        let rule = format!(
-            "must {verb} at most {max} {}{suffix} (got {count})",
-            units(max)
-        );
+        let rule = Rule::Count {
+            at_least: false,
+            limit: max,
+            count,
+            how,
+        };
         errors.push(err(path, rule));
     }
     errors
