@@ -6,12 +6,15 @@
 //! change changes the checks with it. String enums are not checked: they are
 //! open (see [`crate::open_enum`]).
 
+mod schema;
+
 use std::sync::OnceLock;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::Operation;
+use schema::Schema;
 
 /// A request value that breaks a limit of the API. Nothing was sent.
 ///
@@ -39,26 +42,57 @@ fn spec() -> &'static Value {
     })
 }
 
-fn operation(operation: Operation) -> &'static Value {
-    let operation_id = operation.id();
-    spec()["paths"]
-        .as_object()
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(Value::as_object)
-        .flat_map(|item| item.values())
-        .find(|op| op["operationId"] == operation_id)
-        .unwrap_or_else(|| panic!("operation {operation_id} is in the spec"))
+/// The schemas an operation's request is checked against.
+struct Compiled {
+    /// The JSON body's (allows anything when there is none).
+    body: Schema,
+    /// Each declared parameter's, by its wire name.
+    params: Vec<(&'static str, Schema)>,
 }
 
-fn resolve(schema: &Value) -> &Value {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => {
-            let pointer = reference.trim_start_matches('#');
-            resolve(spec().pointer(pointer).unwrap_or(&Value::Null))
-        }
-        None => schema,
-    }
+/// The compiled schemas of `operation`, compiled once for all operations.
+fn compiled(operation: Operation) -> &'static Compiled {
+    static BY_OPERATION: OnceLock<Vec<Compiled>> = OnceLock::new();
+    let all = BY_OPERATION.get_or_init(|| {
+        let spec = spec();
+        let objects: Vec<&'static Value> = spec["paths"]
+            .as_object()
+            .into_iter()
+            .flat_map(|paths| paths.values())
+            .filter_map(Value::as_object)
+            .flat_map(|item| item.values())
+            .collect();
+        Operation::ALL
+            .iter()
+            .map(|op| {
+                let object = objects
+                    .iter()
+                    .copied()
+                    .find(|object| object["operationId"] == op.id())
+                    .unwrap_or_else(|| panic!("operation {} is in the spec", op.id()));
+                let body = &object["requestBody"]["content"]["application/json"]["schema"];
+                let params = object["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|param| schema::resolve(spec, param))
+                    .filter_map(|param| {
+                        let name = param["name"].as_str()?;
+                        Some((name, Schema::compile(spec, &param["schema"])))
+                    })
+                    .collect();
+                Compiled {
+                    body: Schema::compile(spec, body),
+                    params,
+                }
+            })
+            .collect()
+    });
+    let index = Operation::ALL
+        .iter()
+        .position(|op| *op == operation)
+        .expect("Operation::ALL lists every operation");
+    &all[index]
 }
 
 /// Checks the JSON body of `operation`.
@@ -67,9 +101,15 @@ pub(crate) fn body(operation: Operation, body: &impl Serialize) -> Result<(), Va
         field: "body".into(),
         rule: format!("cannot be encoded as JSON: {e}"),
     })?;
-    let schema =
-        &self::operation(operation)["requestBody"]["content"]["application/json"]["schema"];
-    first(check(resolve(schema), &value, Path::Root(""), false))
+    let mut first = First::default();
+    check(
+        &compiled(operation).body,
+        &value,
+        Path::Root(""),
+        false,
+        &mut first,
+    );
+    first.into_result()
 }
 
 /// Checks the query parameters of `operation`, given by their wire names.
@@ -77,32 +117,13 @@ pub(crate) fn query(
     operation: Operation,
     params: &Map<String, Value>,
 ) -> Result<(), ValidationError> {
-    let declared = self::operation(operation)["parameters"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let mut errors = Vec::new();
-    for param in declared.iter().map(resolve) {
-        let Some(name) = param["name"].as_str() else {
-            continue;
-        };
-        if let Some(value) = params.get(name).filter(|v| !v.is_null()) {
-            errors.extend(check(
-                resolve(&param["schema"]),
-                value,
-                Path::Root(name),
-                false,
-            ));
+    let mut first = First::default();
+    for (name, schema) in &compiled(operation).params {
+        if let Some(value) = params.get(*name).filter(|v| !v.is_null()) {
+            check(schema, value, Path::Root(name), false, &mut first);
         }
     }
-    first(errors)
-}
-
-fn first(errors: Vec<Violation<'_>>) -> Result<(), ValidationError> {
-    errors
-        .into_iter()
-        .next()
-        .map_or(Ok(()), |v| Err(v.into_error()))
+    first.into_result()
 }
 
 /// Where a value sits in the request: a query parameter's name, or `""` for
@@ -179,167 +200,156 @@ impl std::fmt::Display for Rule<'_> {
     }
 }
 
-/// A broken rule at a field; `structural` when the value has the wrong shape
-/// (missing required field, wrong type, enum), which rules an anyOf branch out.
-struct Violation<'a> {
-    field: String,
-    rule: Rule<'a>,
-    structural: bool,
+/// Where [`check`] reports each broken rule; `structural` when the value has
+/// the wrong shape (missing required field, wrong type, enum), which rules an
+/// anyOf branch out.
+trait Sink<'a> {
+    fn broken(&mut self, path: Path<'_>, rule: Rule<'a>, structural: bool);
 }
 
-impl Violation<'_> {
-    fn into_error(self) -> ValidationError {
-        let field = if self.field.is_empty() {
-            "body".to_string()
-        } else {
-            self.field
-        };
-        ValidationError {
-            field,
-            rule: self.rule.to_string(),
+/// How badly a value misses a schema: broken rules of shape first, then all.
+/// Counting words nothing, so trying anyOf branches costs no allocation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Score {
+    structural: usize,
+    total: usize,
+}
+
+impl<'a> Sink<'a> for Score {
+    fn broken(&mut self, _: Path<'_>, _: Rule<'a>, structural: bool) {
+        self.structural += usize::from(structural);
+        self.total += 1;
+    }
+}
+
+/// The first broken rule, the one reported; the only one worded.
+#[derive(Default)]
+struct First(Option<ValidationError>);
+
+impl<'a> Sink<'a> for First {
+    fn broken(&mut self, path: Path<'_>, rule: Rule<'a>, _: bool) {
+        if self.0.is_none() {
+            let field = match path {
+                Path::Root("") => "body".to_string(),
+                path => path.to_string(),
+            };
+            let rule = rule.to_string();
+            self.0 = Some(ValidationError { field, rule });
         }
     }
 }
 
-fn err<'a>(path: Path<'_>, rule: Rule<'a>) -> Violation<'a> {
-    Violation {
-        field: path.to_string(),
-        rule,
-        structural: false,
+impl First {
+    fn into_result(self) -> Result<(), ValidationError> {
+        self.0.map_or(Ok(()), Err)
     }
 }
 
-fn shape<'a>(path: Path<'_>, rule: Rule<'a>) -> Violation<'a> {
-    Violation {
-        structural: true,
-        ..err(path, rule)
-    }
-}
-
-fn score(errors: &[Violation<'_>]) -> (usize, usize) {
-    (errors.iter().filter(|v| v.structural).count(), errors.len())
-}
-
-/// Every violation of `schema` by `value`, at `path`. String enums are only
-/// checked inside anyOf/oneOf branches (`in_branch`), where they tell the
-/// branches apart; elsewhere they are open.
+/// Reports to `sink` every rule of `schema` that `value` breaks, at `path`.
+/// String enums are only checked inside anyOf/oneOf branches (`in_branch`),
+/// where they tell the branches apart; elsewhere they are open.
 fn check<'a>(
-    schema: &'a Value,
+    schema: &'a Schema,
     value: &'a Value,
     path: Path<'_>,
     in_branch: bool,
-) -> Vec<Violation<'a>> {
-    let schema = resolve(schema);
+    sink: &mut impl Sink<'a>,
+) {
     if value.is_null() {
-        let branches = schema["anyOf"].as_array().or(schema["oneOf"].as_array());
-        let nullable = match branches {
-            Some(branches) => branches.iter().any(|b| resolve(b)["nullable"] == true),
-            None => schema["nullable"] == true || schema.get("type").is_none(),
+        let nullable = match &schema.branches {
+            Some(branches) => branches.iter().any(|b| b.nullable),
+            None => schema.nullable || schema.ty.is_none(),
         };
-        return if nullable {
-            Vec::new()
-        } else {
-            vec![shape(path, Rule::NotNull)]
-        };
+        if !nullable {
+            sink.broken(path, Rule::NotNull, true);
+        }
+        return;
     }
-    for key in ["anyOf", "oneOf"] {
-        if let Some(branches) = schema[key].as_array() {
-            // Valid when any branch is; otherwise report the closest branch.
-            let mut best: Option<Vec<Violation>> = None;
-            for branch in branches {
-                // A branch that is only `nullable: true` stands for null alone.
-                let errors = if is_only_null(branch) {
-                    vec![shape(path, Rule::OnlyNull)]
-                } else {
-                    check(branch, value, path, true)
-                };
-                if errors.is_empty() {
-                    return errors;
-                }
-                if best.as_ref().is_none_or(|b| score(&errors) < score(b)) {
-                    best = Some(errors);
-                }
+    if let Some(branches) = &schema.branches {
+        // Valid when any branch is; otherwise report the closest branch.
+        let mut best: Option<(Score, &Schema)> = None;
+        for branch in branches {
+            let mut score = Score::default();
+            check_branch(branch, value, path, &mut score);
+            if score.total == 0 {
+                return;
             }
-            return best.unwrap_or_default();
+            if best.is_none_or(|(closest, _)| score < closest) {
+                best = Some((score, branch));
+            }
         }
-    }
-    let mut errors = Vec::new();
-    if let Some(parts) = schema["allOf"].as_array() {
-        for part in parts {
-            errors.extend(check(part, value, path, in_branch));
+        if let Some((_, branch)) = best {
+            check_branch(branch, value, path, sink);
         }
+        return;
     }
-    if let Some(allowed) = schema["enum"].as_array()
+    for part in &schema.all_of {
+        check(part, value, path, in_branch, sink);
+    }
+    if let Some(allowed) = schema.allowed
         && (in_branch || !value.is_string())
         && !allowed.contains(value)
     {
-        errors.push(shape(path, Rule::OneOf(allowed, value)));
+        sink.broken(path, Rule::OneOf(allowed, value), true);
     }
-    match (schema["type"].as_str(), value) {
+    match (schema.ty, value) {
         (Some("string"), Value::String(s)) => {
             let len = s.chars().count() as u64;
-            errors.extend(count_limits(
-                schema,
-                ["minLength", "maxLength"],
-                len,
-                STRING,
-                path,
-            ));
+            count_limits(schema.length, len, STRING, path, sink);
         }
         (Some("number" | "integer"), Value::Number(n)) => {
             let x = n.as_f64().unwrap_or(f64::NAN);
-            let minimum = &schema["minimum"];
-            if minimum.as_f64().is_some_and(|min| x < min) {
-                errors.push(err(path, Rule::AtLeast(minimum, n)));
+            if let Some((minimum, min)) = schema.minimum
+                && x < min
+            {
+                sink.broken(path, Rule::AtLeast(minimum, n), false);
             }
-            let maximum = &schema["maximum"];
-            if maximum.as_f64().is_some_and(|max| x > max) {
-                errors.push(err(path, Rule::AtMost(maximum, n)));
+            if let Some((maximum, max)) = schema.maximum
+                && x > max
+            {
+                sink.broken(path, Rule::AtMost(maximum, n), false);
             }
         }
         (Some("boolean"), Value::Bool(_)) | (None, _) => {}
         (Some("array"), Value::Array(items)) => {
-            let len = items.len() as u64;
-            errors.extend(count_limits(
-                schema,
-                ["minItems", "maxItems"],
-                len,
-                ARRAY,
-                path,
-            ));
-            for (i, item) in items.iter().enumerate() {
-                errors.extend(check(
-                    &schema["items"],
-                    item,
-                    Path::Index(&path, i),
-                    in_branch,
-                ));
+            count_limits(schema.item_count, items.len() as u64, ARRAY, path, sink);
+            if let Some(schema) = &schema.items {
+                for (i, item) in items.iter().enumerate() {
+                    check(schema, item, Path::Index(&path, i), in_branch, sink);
+                }
             }
         }
         (Some("object"), Value::Object(fields)) => {
-            for name in schema["required"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
-                if !fields.contains_key(name) {
-                    errors.push(shape(Path::Key(&path, name), Rule::Required));
+            for name in &schema.required {
+                if !fields.contains_key(*name) {
+                    sink.broken(Path::Key(&path, name), Rule::Required, true);
                 }
             }
-            if let Some(properties) = schema["properties"].as_object() {
-                for (name, value) in fields {
-                    if let Some(property) = properties.get(name) {
-                        errors.extend(check(property, value, Path::Key(&path, name), in_branch));
-                    }
+            for (name, value) in fields {
+                if let Some(property) = schema.properties.get(name.as_str()) {
+                    check(property, value, Path::Key(&path, name), in_branch, sink);
                 }
             }
         }
         (Some(expected), other) => {
-            errors.push(shape(path, Rule::Type(expected, other)));
+            sink.broken(path, Rule::Type(expected, other), true);
         }
     }
-    errors
+}
+
+/// One anyOf/oneOf branch; a branch that is only `nullable: true` stands for
+/// null alone.
+fn check_branch<'a>(
+    branch: &'a Schema,
+    value: &'a Value,
+    path: Path<'_>,
+    sink: &mut impl Sink<'a>,
+) {
+    if branch.only_null {
+        sink.broken(path, Rule::OnlyNull, true);
+    } else {
+        check(branch, value, path, true, sink);
+    }
 }
 
 /// How a count is worded: the verb, the unit and what follows it.
@@ -361,41 +371,32 @@ const ARRAY: Counted = Counted {
     suffix: "",
 };
 
-/// The lower and upper limits named by `keys` on a count of characters or items.
+/// The lower and upper `limits` on a count of characters or items.
 fn count_limits<'a>(
-    schema: &Value,
-    keys: [&str; 2],
+    limits: [Option<u64>; 2],
     count: u64,
     how: Counted,
     path: Path<'_>,
-) -> Vec<Violation<'a>> {
-    let limit = |key: &str| schema[key].as_u64();
-    let mut errors = Vec::new();
-    if let Some(min) = limit(keys[0]).filter(|&min| count < min) {
+    sink: &mut impl Sink<'a>,
+) {
+    if let Some(min) = limits[0].filter(|&min| count < min) {
         let rule = Rule::Count {
             at_least: true,
             limit: min,
             count,
             how,
         };
-        errors.push(err(path, rule));
+        sink.broken(path, rule, false);
     }
-    if let Some(max) = limit(keys[1]).filter(|&max| count > max) {
+    if let Some(max) = limits[1].filter(|&max| count > max) {
         let rule = Rule::Count {
             at_least: false,
             limit: max,
             count,
             how,
         };
-        errors.push(err(path, rule));
+        sink.broken(path, rule, false);
     }
-    errors
-}
-
-fn is_only_null(schema: &Value) -> bool {
-    schema
-        .as_object()
-        .is_some_and(|o| o.len() == 1 && o.get("nullable") == Some(&Value::Bool(true)))
 }
 
 fn kind(value: &Value) -> &'static str {
