@@ -1,7 +1,7 @@
 //! Property-based fuzzing of the response decoders (and the request
 //! validators), on stable Rust with proptest. Run long with
 //! `cargo xtask fuzz --cases N`; `cargo test` runs each target
-//! [`CHECKLY_FUZZ_CASES`](fuzz_support::cases) times (default 256).
+//! [`CHECKLY_FUZZ_CASES`](checkly_mock::fuzz_support::cases) times (default 256).
 //!
 //! The properties, for every type: decoding arbitrary bytes, arbitrary JSON
 //! or a mutated valid body returns `Ok` or `Err` and never panics; whatever
@@ -10,7 +10,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-mod fuzz_support;
 
 use std::fmt::Debug;
 
@@ -23,7 +22,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use common::{CHECK_ID, CHECK_SESSION_ID, RESULT_ID, SESSION_ID, check_session, result, session};
-use fuzz_support::{config, fuzz_input, mutated_input};
+use checkly_mock::fuzz_support::{config, fuzz_input, mutated_input};
 
 /// Decodes `bytes` as `T`; if it decodes, it encodes again and decodes
 /// back to an equal value.

@@ -1,8 +1,8 @@
 //! The strategies of the fuzz targets: arbitrary bytes and JSON, and
 //! mutations of valid bodies.
 //!
-//! A copy of `tests/fuzz_support/mod.rs` of the `checkly` crate
-//! (a crate cannot include a file outside its package); keep them alike.
+//! Behind the `fuzz` feature, for the fuzz tests of the `checkly` crate as
+//! well as this crate's own.
 
 use proptest::prelude::*;
 use proptest::sample::Index;

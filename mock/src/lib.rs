@@ -167,8 +167,8 @@ mod error;
 mod error_groups;
 mod failure;
 pub mod faults;
-#[cfg(test)]
-mod fuzz_support;
+#[cfg(any(test, feature = "fuzz"))]
+pub mod fuzz_support;
 #[cfg(test)]
 mod fuzz_tests;
 mod glob;
