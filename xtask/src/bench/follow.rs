@@ -29,6 +29,43 @@ const BASELINE_POLL: Duration = Duration::from_secs(2);
 const TIMEOUT: Duration = Duration::from_secs(300);
 /// The path of the trigger.
 const TRIGGER: &str = "/v1/test-sessions/trigger";
+/// `rate_ratio`'s bound: the library's budget (at most 10 requests a minute
+/// plus a burst of 2 retrieves and the trigger) over the baseline's 30 a
+/// minute plus its trigger, 10/31 for a minute and 9/23 for 45 s, rounded up.
+const RATE_RATIO_TARGET: f64 = 0.4;
+
+/// The most requests `checkly trigger` may make for a session of `seconds`
+/// by the library's documented schedule (`src/wait.rs`,
+/// `src/retrieve_schedule.rs`): the trigger, a 30 s long poll after
+/// another, and retrieves from 2 s on, at most one per 10 s with a burst
+/// of 2.
+pub fn budget(seconds: f64) -> f64 {
+    let polls = (seconds / 30.0).ceil().max(1.0);
+    // Every 2 s at the most, and 2 + one per 10 s after the first.
+    let retrieves = (seconds / 2.0)
+        .floor()
+        .min(2.0 + ((seconds - 2.0) / 10.0).floor())
+        .max(0.0);
+    1.0 + polls + retrieves
+}
+
+/// The follower's requests by kind: `1 trigger, 2 completion, 7 retrieve`.
+pub fn breakdown(requests: &[&Logged]) -> String {
+    let (mut trigger, mut completion, mut retrieve, mut other) = (0, 0, 0, 0);
+    for request in requests {
+        match (request.method.as_str(), request.path.as_str()) {
+            ("POST", TRIGGER) => trigger += 1,
+            ("GET", path) if path.ends_with("/completion") => completion += 1,
+            ("GET", path) if path.starts_with("/v1/test-sessions/") => retrieve += 1,
+            _ => other += 1,
+        }
+    }
+    let mut text = format!("{trigger} trigger, {completion} completion, {retrieve} retrieve");
+    if other > 0 {
+        text.push_str(&format!(", {other} other"));
+    }
+    text
+}
 
 /// A session to follow: its tag and how long each of its checks runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -381,7 +418,7 @@ impl Follow {
                 &name("rate_ratio"),
                 ours.rate / baseline.rate,
                 "x",
-                Some(Target::AtMost(0.2)),
+                Some(Target::AtMost(RATE_RATIO_TARGET)),
             );
             figure(
                 outcome,
@@ -402,7 +439,7 @@ impl Follow {
                 &name("ours.requests"),
                 ours.requests,
                 "requests",
-                None,
+                Some(Target::AtMost(budget(nominal(&self.scenarios, tag)))),
             );
             figure(
                 outcome,
@@ -432,16 +469,32 @@ impl Follow {
         if seconds <= 0.0 {
             bail!("test session {} ran {seconds} s", ended.id);
         }
-        let requests = log
+        let mine: Vec<&Logged> = log
             .iter()
             .filter(|r| belongs(r, &ended.id, &ended.name))
-            .count() as f64;
+            .collect();
+        eprintln!(
+            "bench:   follow: {}: {} over {seconds:.1} s, exited {} ms after stoppedAt",
+            ended.name,
+            breakdown(&mine),
+            (ended.exited - stopped).num_milliseconds()
+        );
+        let requests = mine.len() as f64;
         Ok(Measured {
             requests,
             rate: requests * 60.0 / seconds,
             exit_ms: (ended.exited - stopped).num_milliseconds() as f64,
         })
     }
+}
+
+/// How long the scenario `tag`'s session should run: its longest check.
+fn nominal(scenarios: &[Scenario], tag: &str) -> f64 {
+    scenarios
+        .iter()
+        .filter(|s| s.tag == tag)
+        .flat_map(|s| s.durations.iter().copied())
+        .fold(0.0, f64::max)
 }
 
 /// A follower's figures.
@@ -512,6 +565,42 @@ mod tests {
         assert_eq!(ours, [0, 2, 3], "an id is a whole path segment");
         assert!(belongs(&log[1], "bbb", "follow baseline minute"));
         assert!(!belongs(&log[1], "bbb", "follow ours minute"));
+    }
+
+    #[test]
+    fn the_budget_follows_the_documented_schedule() {
+        // 2 long polls; retrieves at 2, 4, 12, 22, 32, 42 and 52 s.
+        assert_eq!(budget(60.0), 10.0);
+        assert_eq!(budget(45.0), 9.0);
+        // benches/follow_budget.rs: 80 s, at most 10 a minute on average.
+        assert_eq!(budget(80.0), 13.0);
+        assert_eq!(budget(1.0), 2.0, "no retrieve before 2 s");
+        assert_eq!(budget(3.0), 3.0, "retrieves no closer than 2 s");
+        let scenarios = scenarios();
+        assert_eq!(nominal(&scenarios, "minute"), 60.0);
+        assert!((nominal(&scenarios, "hundred") - 45.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn breaks_the_requests_down_by_kind() {
+        let request = |method: &str, path: &str| Logged {
+            method: method.into(),
+            path: path.into(),
+            name: None,
+        };
+        let log = [
+            request("POST", TRIGGER),
+            request("GET", "/v1/test-sessions/aaa/completion"),
+            request("GET", "/v1/test-sessions/aaa"),
+            request("GET", "/v1/test-sessions/aaa"),
+            request("POST", "/v1/test-sessions/aaa/cancel"),
+        ];
+        let all: Vec<&Logged> = log.iter().collect();
+        assert_eq!(
+            breakdown(&all),
+            "1 trigger, 1 completion, 2 retrieve, 1 other"
+        );
+        assert_eq!(breakdown(&all[..3]), "1 trigger, 1 completion, 1 retrieve");
     }
 
     #[test]
