@@ -6,13 +6,15 @@
 //! runs each benchmark `--runs` times (default 5), gathers the figures the
 //! bench binaries print as `BENCH name=value unit [target<=X]` lines (see
 //! [`figures`]) plus the process figures it measures itself ([`process`]:
-//! the binary's size and start, `test-sessions list --all`, and ours against
-//! curl and the official CLI), prints a table of each figure's median and
+//! the binary's size and start, `test-sessions list --all`, ours against
+//! curl and the official CLI, and `checkly trigger` following a session
+//! against a curl loop), prints a table of each figure's median and
 //! min–max, and rewrites `BENCHMARKS.md` (unless `--no-write`). Every
 //! comparison is a ratio against a baseline measured in the same run; one
 //! that cannot run is skipped with a line saying why.
 
 pub mod figures;
+mod follow;
 pub mod process;
 mod processes;
 mod report;
@@ -29,7 +31,7 @@ use figures::Collected;
 /// The bench targets of the `checkly` package (`benches/*.rs`).
 pub const BENCH_TARGETS: [&str; 4] = ["codec", "overhead", "paging", "follow_budget"];
 /// The benchmarks `cargo xtask bench` measures itself.
-pub const PROCESS_BENCHES: [&str; 3] = ["binary", "list-all", "compare"];
+pub const PROCESS_BENCHES: [&str; 4] = ["binary", "list-all", "compare", "follow"];
 
 /// The options of `cargo xtask bench`.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,7 +1,8 @@
 //! The benchmarks `cargo xtask bench` measures itself, on processes: the
 //! `checkly` binary's size and start time (release against dist), `checkly
 //! test-sessions list --all` at 1,000 and 10,000 sessions, and `checkly`
-//! against curl and the official CLI on the same loopback `checkly-mock`.
+//! against curl and the official CLI on the same loopback `checkly-mock`;
+//! and [`follow`](super::follow), run from here.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -11,11 +12,12 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 
 use super::figures::{Figure, Target};
+use super::follow::Follow;
 use super::process::Cmd;
 use super::{Options, Outcome};
 
-const API_KEY: &str = "bench-api-key";
-const ACCOUNT_ID: &str = "be4c0000-0000-4000-8000-000000000001";
+pub(super) const API_KEY: &str = "bench-api-key";
+pub(super) const ACCOUNT_ID: &str = "be4c0000-0000-4000-8000-000000000001";
 /// `checkly --version` runs per binary per run.
 const START_SAMPLES: usize = 21;
 /// Runs of each command per run in the comparisons.
@@ -25,16 +27,22 @@ const OFFICIAL_SAMPLES: usize = 3;
 
 /// A `checkly-mock` process.
 #[derive(Debug)]
-struct Mock {
+pub(super) struct Mock {
     child: Child,
-    url: String,
+    pub(super) url: String,
 }
 
 impl Mock {
     fn start(exe: &Path, history: usize) -> Result<Self> {
+        let history = history.to_string();
+        Self::start_with(exe, &["--speed", "100", "--history", history.as_str()])
+    }
+
+    /// Starts it on a free port with the bench's credentials and `args`.
+    pub(super) fn start_with(exe: &Path, args: &[&str]) -> Result<Self> {
         let mut child = Command::new(exe)
-            .args(["--port", "0", "--speed", "100", "--history"])
-            .arg(history.to_string())
+            .args(["--port", "0"])
+            .args(args)
             .args(["--api-key", API_KEY, "--account-id", ACCOUNT_ID])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -56,7 +64,7 @@ impl Mock {
         })
     }
 
-    fn env(&self) -> Vec<(String, String)> {
+    pub(super) fn env(&self) -> Vec<(String, String)> {
         [
             ("CHECKLY_API_URL", self.url.as_str()),
             ("CHECKLY_API_KEY", API_KEY),
@@ -89,9 +97,16 @@ pub struct Env {
     session_id: String,
     curl: Option<String>,
     official: Option<PathBuf>,
+    follow: Option<Follow>,
 }
 
-fn figure(outcome: &mut Outcome, name: &str, value: f64, unit: &str, target: Option<Target>) {
+pub(super) fn figure(
+    outcome: &mut Outcome,
+    name: &str,
+    value: f64,
+    unit: &str,
+    target: Option<Target>,
+) {
     outcome.figures.add(Figure {
         name: name.to_string(),
         value,
@@ -132,6 +147,7 @@ impl Env {
             session_id: String::new(),
             curl: None,
             official: None,
+            follow: None,
         };
         if env.list_all || env.compare {
             let mock = release.join("checkly-mock");
@@ -171,6 +187,9 @@ impl Env {
                 }
             };
             env.official = official_cli(root, target_dir, &env, outcome);
+        }
+        if options.selected("follow") {
+            env.follow = Follow::start(&release, scratch, outcome)?;
         }
         Ok(env)
     }
@@ -233,6 +252,12 @@ impl Env {
             eprintln!("bench:   compare");
             if let Err(e) = self.compare_once(outcome) {
                 failures.push(format!("skipped: compare (a run failed): {e:#}"));
+            }
+        }
+        if let Some(follow) = &self.follow {
+            eprintln!("bench:   follow");
+            if let Err(e) = follow.run_once(outcome) {
+                failures.push(format!("skipped: follow (a run failed): {e:#}"));
             }
         }
         for line in failures {
