@@ -54,7 +54,7 @@ usage:
 spec trim --from takes a local JSON or YAML file (URLs are not supported).
 Defaults: --out and --base openapi/checkly.yaml, --operations openapi/operations.txt,
 --docs openapi/docs.yaml (relative to the workspace root).
-bench --only takes codec, overhead, paging, follow_budget, binary, list-all, compare.";
+bench --only takes codec, overhead, paging, follow_budget, binary, list-all, compare, downstream.";
 
 fn main() -> ExitCode {
     match run() {

@@ -7,11 +7,13 @@
 //! bench binaries print as `BENCH name=value unit [target<=X]` lines (see
 //! [`figures`]) plus the process figures it measures itself ([`process`]:
 //! the binary's size and start, `test-sessions list --all`, and ours against
-//! curl and the official CLI), prints a table of each figure's median and
+//! curl and the official CLI; [`downstream`]: the clean build of a program
+//! depending on the library against one on plain reqwest), prints a table of each figure's median and
 //! min–max, and rewrites `BENCHMARKS.md` (unless `--no-write`). Every
 //! comparison is a ratio against a baseline measured in the same run; one
 //! that cannot run is skipped with a line saying why.
 
+mod downstream;
 pub mod figures;
 pub mod process;
 mod processes;
@@ -29,7 +31,7 @@ use figures::Collected;
 /// The bench targets of the `checkly` package (`benches/*.rs`).
 pub const BENCH_TARGETS: [&str; 4] = ["codec", "overhead", "paging", "follow_budget"];
 /// The benchmarks `cargo xtask bench` measures itself.
-pub const PROCESS_BENCHES: [&str; 3] = ["binary", "list-all", "compare"];
+pub const PROCESS_BENCHES: [&str; 4] = ["binary", "list-all", "compare", "downstream"];
 
 /// The options of `cargo xtask bench`.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,7 +120,10 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     let target_dir = target_dir(root);
     let mut outcome = Outcome::default();
 
-    let wants_process = PROCESS_BENCHES.iter().any(|b| options.selected(b));
+    // `downstream` builds its own programs, not the workspace's binaries.
+    let wants_process = PROCESS_BENCHES
+        .iter()
+        .any(|b| *b != "downstream" && options.selected(b));
     if wants_process {
         build(
             &mut outcome,
@@ -158,6 +163,10 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     let scratch = target_dir.join("xtask-bench");
     std::fs::create_dir_all(&scratch).context("creating target/xtask-bench")?;
     let mut env = processes::Env::start(root, &target_dir, &scratch, options, &mut outcome)?;
+    let mut downstream = options
+        .selected("downstream")
+        .then(|| downstream::Downstream::start(root, &target_dir, &cargo, &mut outcome))
+        .flatten();
     for run in 1..=options.runs {
         eprintln!("bench: run {run} of {}", options.runs);
         for target in &targets {
@@ -200,8 +209,13 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
             }
         }
         env.run_once(&mut outcome)?;
+        if let Some(downstream) = &mut downstream {
+            downstream.run_once(&mut outcome);
+        }
     }
     env.stop();
+    // Removes the downstream projects and their builds.
+    drop(downstream);
     outcome.ran = BENCH_TARGETS
         .iter()
         .chain(PROCESS_BENCHES.iter())
