@@ -31,7 +31,8 @@
 //! - `bench [--runs N] [--only NAME,...] [--no-write]`: builds in release
 //!   what it measures, runs every benchmark N times (default 5), prints each
 //!   figure's median and min–max and rewrites `BENCHMARKS.md`; see
-//!   `xtask::bench`. Slow (about 15 minutes at 5 runs): not part of CI.
+//!   `xtask::bench`. Slow (about 15 minutes at 5 runs, plus 10 to 20 minutes
+//!   a run for `downstream`'s two clean builds): not part of CI.
 //!
 //! The rules (normalization, the report's marks, docs.yaml's shape) are
 //! documented in `xtask::spec::{normalize, report, docs}`.

@@ -365,6 +365,8 @@ mod tests {
         assert!(options.selected("codec") && options.selected("binary"));
         assert!(!options.selected("paging"));
         assert!(Options::default().selected("paging"));
+        let downstream = Options::parse(&args(&["--only", "downstream"])).expect("ok");
+        assert!(downstream.selected("downstream") && !downstream.selected("binary"));
         for bad in [
             &["--runs", "0"][..],
             &["--runs"],
