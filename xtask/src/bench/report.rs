@@ -75,7 +75,7 @@ const SECTIONS: &[(&str, &str, &str)] = &[
          features (`json`, `query`, `rustls`), serde_json and tokio and makes the same GET, \
          decoding it into `serde_json::Value`. Both start from a copy of the workspace's \
          `Cargo.lock` (`cargo fetch` adds the project itself and drops what it does not use; the \
-         run stops if a version is not one the workspace pins), then build `--frozen`. Each run \
+         benchmark is skipped if a version is not one the workspace pins), then build `--frozen`. Each run \
          builds both clean (`cargo build --release`, its target dir removed first), the order \
          alternating; `crates` counts cargo's `Compiling` lines. `build_ratio` is ours' wall time \
          over plain's (target ≤ 1.5×). Then the mtime of the library's `src/lib.rs` is set to \
