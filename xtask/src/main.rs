@@ -28,10 +28,12 @@
 //!   targets, the total cases and the wall time. Plain `cargo test` runs the
 //!   same targets at 256 cases each. A failure prints the minimal input:
 //!   make it a unit test next to the fix.
-//! - `bench [--runs N] [--only NAME,...] [--no-write]`: builds in release
-//!   what it measures, runs every benchmark N times (default 5), prints each
-//!   figure's median and min–max and rewrites `BENCHMARKS.md`; see
-//!   `xtask::bench`. Slow (about 15 minutes at 5 runs): not part of CI.
+//! - `bench [--runs N] [--build-runs N] [--only NAME,...] [--no-write]`:
+//!   builds in release what it measures, runs every benchmark N times
+//!   (default 5; `downstream`, two clean builds, `--build-runs` times,
+//!   default 1), prints each figure's median and min–max and rewrites
+//!   `BENCHMARKS.md`; see `xtask::bench`. Slow (about 15 minutes at 5 runs,
+//!   plus 10 to 20 minutes a build run): not part of CI.
 //!
 //! The rules (normalization, the report's marks, docs.yaml's shape) are
 //! documented in `xtask::spec::{normalize, report, docs}`.
@@ -49,12 +51,12 @@ usage:
                         [--operations PATH] [--docs PATH]
   cargo xtask spec check [--spec PATH] [--operations PATH] [--docs PATH]
   cargo xtask fuzz [--cases N] [--dev]
-  cargo xtask bench [--runs N] [--only NAME,...] [--no-write]
+  cargo xtask bench [--runs N] [--build-runs N] [--only NAME,...] [--no-write]
 
 spec trim --from takes a local JSON or YAML file (URLs are not supported).
 Defaults: --out and --base openapi/checkly.yaml, --operations openapi/operations.txt,
 --docs openapi/docs.yaml (relative to the workspace root).
-bench --only takes codec, overhead, paging, follow_budget, binary, list-all, compare.";
+bench --only takes codec, overhead, paging, follow_budget, binary, list-all, compare, follow,\ndownstream.";
 
 fn main() -> ExitCode {
     match run() {

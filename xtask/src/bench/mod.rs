@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--runs N] [--only NAME,...] [--no-write]`: every
+//! `cargo xtask bench [--runs N] [--build-runs N] [--only NAME,...] [--no-write]`: every
 //! benchmark in one harness.
 //!
 //! It builds what it measures (`cargo build --release -p checkly-cli -p
@@ -8,11 +8,14 @@
 //! [`figures`]) plus the process figures it measures itself ([`process`]:
 //! the binary's size and start, `test-sessions list --all`, ours against
 //! curl and the official CLI, and `checkly trigger` following a session
-//! against a curl loop), prints a table of each figure's median and
+//! against a curl loop; [`downstream`]: the clean build of a program on the
+//! library against one on plain reqwest), prints a table of each figure's
+//! median and
 //! min–max, and rewrites `BENCHMARKS.md` (unless `--no-write`). Every
 //! comparison is a ratio against a baseline measured in the same run; one
 //! that cannot run is skipped with a line saying why.
 
+mod downstream;
 pub mod figures;
 mod follow;
 pub mod process;
@@ -31,12 +34,15 @@ use figures::Collected;
 /// The bench targets of the `checkly` package (`benches/*.rs`).
 pub const BENCH_TARGETS: [&str; 4] = ["codec", "overhead", "paging", "follow_budget"];
 /// The benchmarks `cargo xtask bench` measures itself.
-pub const PROCESS_BENCHES: [&str; 4] = ["binary", "list-all", "compare", "follow"];
+pub const PROCESS_BENCHES: [&str; 5] = ["binary", "list-all", "compare", "follow", "downstream"];
 
 /// The options of `cargo xtask bench`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     pub runs: usize,
+    /// How many of the runs include `downstream` (two clean release builds,
+    /// ten minutes or more each run): the first ones.
+    pub build_runs: usize,
     pub only: Option<Vec<String>>,
     pub write: bool,
 }
@@ -45,6 +51,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             runs: 5,
+            build_runs: 1,
             only: None,
             write: true,
         }
@@ -63,6 +70,13 @@ impl Options {
                     options.runs = match n.parse() {
                         Ok(n) if (1..=100).contains(&n) => n,
                         _ => bail!("--runs must be a whole number from 1 to 100, not {n:?}"),
+                    };
+                }
+                "--build-runs" => {
+                    let n = iter.next().context("--build-runs needs a value")?;
+                    options.build_runs = match n.parse() {
+                        Ok(n) if (1..=100).contains(&n) => n,
+                        _ => bail!("--build-runs must be a whole number from 1 to 100, not {n:?}"),
                     };
                 }
                 "--only" => {
@@ -120,7 +134,10 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     let target_dir = target_dir(root);
     let mut outcome = Outcome::default();
 
-    let wants_process = PROCESS_BENCHES.iter().any(|b| options.selected(b));
+    // `downstream` builds its own programs, not the workspace's binaries.
+    let wants_process = PROCESS_BENCHES
+        .iter()
+        .any(|b| *b != "downstream" && options.selected(b));
     if wants_process {
         build(
             &mut outcome,
@@ -160,6 +177,10 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     let scratch = target_dir.join("xtask-bench");
     std::fs::create_dir_all(&scratch).context("creating target/xtask-bench")?;
     let mut env = processes::Env::start(root, &target_dir, &scratch, options, &mut outcome)?;
+    let mut downstream = options
+        .selected("downstream")
+        .then(|| downstream::Downstream::start(root, &target_dir, &cargo, &mut outcome))
+        .flatten();
     for run in 1..=options.runs {
         eprintln!("bench: run {run} of {}", options.runs);
         for target in &targets {
@@ -202,8 +223,13 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
             }
         }
         env.run_once(&mut outcome)?;
+        if let Some(downstream) = downstream.as_mut().filter(|_| run <= options.build_runs) {
+            downstream.run_once(&mut outcome);
+        }
     }
     env.stop();
+    // Removes the downstream projects and their builds.
+    drop(downstream);
     outcome.ran = BENCH_TARGETS
         .iter()
         .chain(PROCESS_BENCHES.iter())
@@ -349,12 +375,19 @@ mod tests {
         ]))
         .expect("ok");
         assert_eq!(options.runs, 3);
+        assert_eq!(options.build_runs, 1, "downstream runs once unless asked");
+        let more = Options::parse(&args(&["--build-runs", "2"])).expect("ok");
+        assert_eq!(more.build_runs, 2);
         assert!(!options.write);
         assert!(options.selected("codec") && options.selected("binary"));
         assert!(!options.selected("paging"));
         assert!(Options::default().selected("paging"));
+        let downstream = Options::parse(&args(&["--only", "downstream"])).expect("ok");
+        assert!(downstream.selected("downstream") && !downstream.selected("binary"));
         for bad in [
             &["--runs", "0"][..],
+            &["--build-runs", "0"],
+            &["--build-runs"],
             &["--runs"],
             &["--only", "nope"],
             &["--fast"],
