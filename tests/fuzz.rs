@@ -21,8 +21,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use common::{CHECK_ID, CHECK_SESSION_ID, RESULT_ID, SESSION_ID, check_session, result, session};
 use checkly_mock::fuzz_support::{config, fuzz_input, mutated_input};
+use common::{CHECK_ID, CHECK_SESSION_ID, RESULT_ID, SESSION_ID, check_session, result, session};
 
 /// Decodes `bytes` as `T`; if it decodes, it encodes again and decodes
 /// back to an equal value.
