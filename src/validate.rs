@@ -481,6 +481,29 @@ mod tests {
     }
 
     #[test]
+    fn the_closest_anyof_branch_is_the_one_reported() {
+        // retryStrategy is one of three objects or null: a bad `type` is
+        // closest to an object branch, and reported with the allowed values.
+        fails(
+            trigger(
+                json!({"name": "n", "runLocation": "x", "retryStrategy": {"type": "NOPE", "maxRetries": 2}}),
+            ),
+            "retryStrategy.type",
+            "must be one of [\"FIXED\",\"LINEAR\",\"EXPONENTIAL\"] (got \"NOPE\")",
+        );
+        fails(
+            trigger(json!({"name": "n", "runLocation": "x", "retryStrategy": 3})),
+            "retryStrategy",
+            "must be of type object (got number)",
+        );
+        fails(
+            trigger(json!({"name": 5, "runLocation": "x"})),
+            "name",
+            "must be of type string (got number)",
+        );
+    }
+
+    #[test]
     fn environment_variable_limits() {
         let vars: Vec<Value> = (0..51)
             .map(|i| json!({"key": format!("K{i}"), "value": "v"}))
