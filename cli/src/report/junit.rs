@@ -127,27 +127,18 @@ fn row_case(row: &ResultRow, full_log: bool) -> TestCase {
             status
         }
         Verdict::Failed => {
-            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             let attempts = if row.attempts > 1 {
                 format!(" after {} attempts", row.attempts)
             } else {
                 String::new()
             };
-            status.set_message(match &headline {
+            let message = match &headline {
                 Some(why) => format!("{name} failed{attempts}: {why}"),
                 None => format!("{name} failed{attempts}: {link}"),
-            });
-            status.set_type(sanitize(row.check_type.as_str()).as_ref());
-            let mut description: Vec<String> = row.why.as_ref().map(why_text).unwrap_or_default();
-            description.push(format!("Result: {link}"));
-            status.set_description(description.join("\n"));
-            status
+            };
+            failure(message, row.check_type.as_str(), row.why.as_ref(), &link)
         }
-        Verdict::Cancelled => {
-            let mut status = TestCaseStatus::skipped();
-            status.set_message(format!("cancelled: {link}"));
-            status
-        }
+        Verdict::Cancelled => cancelled(&link),
         Verdict::Running | Verdict::NoResults => {
             let mut status = TestCaseStatus::skipped();
             status.set_message(format!("not finished: {link}"));
@@ -177,6 +168,25 @@ fn row_case(row: &ResultRow, full_log: bool) -> TestCase {
 }
 
 /// The errors, failed assertions and error groups of a failure (no log).
+/// A `<failure>` with `message`, the check's type, and as its text why it
+/// failed (when known) and the result's link.
+fn failure(message: String, check_type: &str, why: Option<&Why>, link: &str) -> TestCaseStatus {
+    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+    status.set_message(message);
+    status.set_type(sanitize(check_type).as_ref());
+    let mut text = why.map(why_text).unwrap_or_default();
+    text.push(format!("Result: {link}"));
+    status.set_description(text.join("\n"));
+    status
+}
+
+/// A `<skipped>` for a cancelled check.
+fn cancelled(link: &str) -> TestCaseStatus {
+    let mut status = TestCaseStatus::skipped();
+    status.set_message(format!("cancelled: {link}"));
+    status
+}
+
 fn why_text(why: &Why) -> Vec<String> {
     let mut text: Vec<String> = Vec::new();
     if let Some(unavailable) = &why.unavailable {
@@ -288,22 +298,13 @@ pub fn check_sessions<'a>(
             let link = sanitize(&result.check_result_link);
             let status = match outcome.verdict {
                 Verdict::Failed => {
-                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                    status.set_message(match &headline {
+                    let message = match &headline {
                         Some(h) => format!("{} failed: {}", sanitize(&name), sanitize(h)),
                         None => format!("{} failed: {link}", sanitize(&name)),
-                    });
-                    status.set_type(sanitize(&result.check_type.to_string()).as_ref());
-                    let mut text = detail.map(why_text).unwrap_or_default();
-                    text.push(format!("Result: {link}"));
-                    status.set_description(text.join("\n"));
-                    status
+                    };
+                    failure(message, &result.check_type.to_string(), detail, &link)
                 }
-                Verdict::Cancelled => {
-                    let mut status = TestCaseStatus::skipped();
-                    status.set_message(format!("cancelled: {link}"));
-                    status
-                }
+                Verdict::Cancelled => cancelled(&link),
                 _ => {
                     let mut status = TestCaseStatus::success();
                     if outcome.verdict == Verdict::Flaky {
