@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use checkly::types::{
     AssetManifestEntry, AssetType, CheckSessionStatus, CheckSessionsV2TriggerRequest,
-    CheckSessionsV2TriggerRequestTarget, ResultType, RetryStrategy, SingleRetry, TestSessionStatus,
-    TriggerTestSessionRequest, TriggerTestSessionRequestTarget,
+    CheckSessionsV2TriggerRequestTarget, CheckSessionsV2TriggerResponse, ResultType, RetryStrategy,
+    SingleRetry, TestSessionStatus, TriggerTestSessionRequest, TriggerTestSessionRequestTarget,
 };
 use checkly::{Client, Error};
 use checkly_mock::{MockConfig, MockServer};
@@ -48,6 +48,15 @@ fn v2_any_of(tags: &[&str]) -> CheckSessionsV2TriggerRequest {
         }),
         ..Default::default()
     }
+}
+
+/// The ids of the check sessions a v2 trigger started.
+fn session_ids(started: &CheckSessionsV2TriggerResponse) -> Vec<Uuid> {
+    started
+        .sessions
+        .iter()
+        .map(|s| s.check_session_id)
+        .collect()
 }
 
 /// Triggers a test session and waits for its end.
@@ -369,11 +378,7 @@ async fn v2_check_sessions_trigger_wait_many_and_get() {
         .unwrap();
     // Checks 1-7; the deactivated check 12 does not run.
     assert_eq!(started.sessions.len(), 7, "{started:?}");
-    let ids: Vec<Uuid> = started
-        .sessions
-        .iter()
-        .map(|s| s.check_session_id)
-        .collect();
+    let ids = session_ids(&started);
     assert_eq!(ids.iter().collect::<HashSet<_>>().len(), ids.len());
 
     let ended: Vec<_> = client
@@ -432,11 +437,7 @@ async fn many_waits_share_one_deadline() {
         .trigger_check_sessions_v2(&v2_any_of(&["staging"]))
         .await
         .unwrap();
-    let ids: Vec<Uuid> = started
-        .sessions
-        .iter()
-        .map(|s| s.check_session_id)
-        .collect();
+    let ids = session_ids(&started);
     assert!(ids.len() >= 3, "{started:?}");
     server.clear_received();
 
@@ -599,11 +600,7 @@ async fn check_results_say_why_a_check_session_failed() {
         .trigger_check_sessions_v2(&v2_any_of(&["production", "staging", "failing"]))
         .await
         .unwrap();
-    let ids: Vec<Uuid> = started
-        .sessions
-        .iter()
-        .map(|s| s.check_session_id)
-        .collect();
+    let ids = session_ids(&started);
     let ended: Vec<_> = client
         .wait_for_check_sessions(ids)
         .wait(Duration::from_secs(60))
